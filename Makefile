@@ -1,0 +1,56 @@
+# Neuvo: `make run` runs the product, `make test` runs the tests; both set everything up first.
+SHELL := /bin/bash
+VENV := .venv
+RASA_VENV := .venv-rasa
+PYENV_ROOT ?= $(HOME)/.pyenv
+
+.PHONY: setup run test test-fast bench train eval clean
+
+setup: $(VENV)/.installed $(RASA_VENV)/.installed
+
+# The app: Python >= 3.11 (the newest python3.1x found on PATH or in pyenv).
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@py=""; for c in python3.11 python3.12 python3.13 python3 $(PYENV_ROOT)/versions/3.1[1-9]*/bin/python; do \
+	  if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then py=$$c; break; fi; done; \
+	  if [ -z "$$py" ]; then echo "error: Python >= 3.11 is needed for the app and was not found" >&2; exit 1; fi; \
+	  echo "app environment: $$($$py --version)"; \
+	  [ -x $(VENV)/bin/python ] || $$py -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q --no-deps -r requirements.lock
+	$(VENV)/bin/pip install -q --no-deps --no-build-isolation -e .
+	touch $@
+
+# The dialogue engine: Rasa Open Source 3.6.21 needs Python 3.10 (pyenv on these machines).
+$(RASA_VENV)/.installed: nlu/engine/requirements.lock
+	@py=""; for c in python3.10 $(PYENV_ROOT)/versions/3.10*/bin/python; do \
+	  if [ -x "$$(command -v $$c 2>/dev/null)" ] && $$c -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null; then py=$$c; break; fi; done; \
+	  if [ -z "$$py" ]; then echo "error: Rasa 3.6.21 needs Python 3.10; install it (e.g. 'pyenv install 3.10') and run make again" >&2; exit 1; fi; \
+	  echo "Rasa environment: $$($$py --version)"; \
+	  [ -x $(RASA_VENV)/bin/python ] || $$py -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/pip install -q --upgrade "pip<24"
+	$(RASA_VENV)/bin/pip install -q --no-deps -r nlu/engine/requirements.lock
+	$(RASA_VENV)/bin/rasa --version >/dev/null
+	touch $@
+
+run: setup
+	$(VENV)/bin/assistant serve
+
+test: setup
+	$(VENV)/bin/assistant i18n check
+	$(VENV)/bin/assistant knowledge validate
+	$(VENV)/bin/python -m pytest -ra
+
+test-fast: setup
+	$(VENV)/bin/python -m pytest -ra -m "not e2e"
+
+train: setup
+	$(VENV)/bin/assistant train
+
+eval: setup
+	$(VENV)/bin/assistant eval ../shared/eval/dev.jsonl
+
+bench: setup
+	$(VENV)/bin/python bench/run.py
+
+clean:
+	rm -rf build var

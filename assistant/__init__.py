@@ -1,0 +1,1 @@
+"""The conversation engine: stores conversations, asks the Rasa engine, answers from the catalogue."""

@@ -1,0 +1,168 @@
+"""The `assistant` command: serve, chat, eval, train, knowledge validate|stats|rank, db upgrade, i18n check."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import httpx
+
+from assistant.settings import Settings
+
+
+def _print(data: object, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        for key, value in (data.items() if isinstance(data, dict) else enumerate(data)):
+            print(f"{key}: {value}")
+
+
+def cmd_serve(args, settings: Settings) -> int:
+    from assistant.runtime import serve
+    return serve(settings, args.workers)
+
+
+def cmd_train(args, settings: Settings) -> int:
+    from knowledge.catalogue import default
+    from nlu.train import train
+    model = train(default(), force=args.force, pipeline=args.pipeline, quiet=not args.verbose)
+    print(f"{'trained' if model.trained else 'unchanged, reused'} {model.path} ({model.seconds:.1f} s)")
+    return 0
+
+
+def cmd_eval(args, settings: Settings) -> int:
+    from assistant.evaluation import read_questions, run
+    from assistant.runtime import Stack
+    try:
+        items = read_questions(Path(args.file))
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    with Stack(settings):
+        report = run(settings.app_url, items)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        for key in ("fi", "sv", "all", "out_of_scope", "latency_ms"):
+            print(f"{key}: {report[key]}")
+        for miss in report["misclassified"]:
+            print(f"  ✗ [{miss['lang']}] {miss['text']!r}: expected {miss['expected']}, got {miss['predicted']}")
+    return 0
+
+
+def cmd_chat(args, settings: Settings) -> int:
+    from assistant.runtime import Stack
+    with Stack(settings), httpx.Client(base_url=settings.app_url, timeout=60) as client:
+        conversation = client.post("/api/v1/conversations", json={"lang": args.lang} if args.lang else {}).json()
+        print("Neuvo — kirjoita kysymyksesi / skriv din fråga (Ctrl-D lopettaa / avslutar)")
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            body = client.post(f"/api/v1/conversations/{conversation['conversation_id']}/messages", json={"text": line}).json()
+            if "error" in body:
+                print(f"! {body['error']['message']}")
+            for message in body.get("messages", []):
+                print(f"\nNeuvo: {message['text']}")
+                for number, button in enumerate(message["buttons"], 1):
+                    print(f"  [{button['payload']}] {button['title']}")
+            print(flush=True)
+    return 0
+
+
+def cmd_validate(args, settings: Settings) -> int:
+    from knowledge.catalogue import validate
+    problems, parsed = validate()
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) in the catalogue", file=sys.stderr)
+        return 1
+    print(f"catalogue ok: {len(parsed)} services, fi and sv")
+    return 0
+
+
+def cmd_stats(args, settings: Settings) -> int:
+    from knowledge.catalogue import CatalogueError, load
+    try:
+        _print(load().stats(), args.json)
+    except CatalogueError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_rank(args, settings: Settings) -> int:
+    from knowledge.retrieval import rank_file
+    try:
+        report = rank_file(args.file, lang=args.lang)
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if not args.rankings:
+        report.pop("rankings", None)
+    _print(report, args.json)
+    return 0
+
+
+def cmd_db_upgrade(args, settings: Settings) -> int:
+    from assistant.db import migrate
+    migrate(settings.database_url)
+    print("database schema is up to date")
+    return 0
+
+
+def cmd_i18n_check(args, settings: Settings) -> int:
+    from assistant.i18n import missing_translations
+    missing = missing_translations()
+    for lang, msgids in missing.items():
+        for msgid in msgids:
+            print(f"missing {lang} translation: {msgid!r}", file=sys.stderr)
+    return 1 if missing else 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="assistant", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("serve", help="run the product (Rasa + app) in the foreground")
+    s.add_argument("--workers", type=int, default=1)
+    s.set_defaults(func=cmd_serve)
+    s = sub.add_parser("train", help="train the Rasa model unless the generated data is unchanged")
+    s.add_argument("--force", action="store_true")
+    s.add_argument("--pipeline", default=None, help="char_lr (default) or char_diet")
+    s.add_argument("--verbose", action="store_true")
+    s.set_defaults(func=cmd_train)
+    s = sub.add_parser("eval", help="run a labelled JSONL file through the real pipeline")
+    s.add_argument("file")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_eval)
+    s = sub.add_parser("chat", help="chat in the terminal")
+    s.add_argument("--lang", choices=("fi", "sv", "en"))
+    s.set_defaults(func=cmd_chat)
+    k = sub.add_parser("knowledge", help="the service catalogue").add_subparsers(dest="knowledge", required=True)
+    s = k.add_parser("validate")
+    s.set_defaults(func=cmd_validate)
+    s = k.add_parser("stats")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_stats)
+    s = k.add_parser("rank", help="rank candidate answers of a FAQ file (SweFAQ format)")
+    s.add_argument("file")
+    s.add_argument("--lang", default="sv")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--rankings", action="store_true", help="include each question's ranking")
+    s.set_defaults(func=cmd_rank)
+    d = sub.add_parser("db").add_subparsers(dest="db", required=True)
+    d.add_parser("upgrade").set_defaults(func=cmd_db_upgrade)
+    i = sub.add_parser("i18n").add_subparsers(dest="i18n", required=True)
+    i.add_parser("check", help="fail on a missing fi or sv translation").set_defaults(func=cmd_i18n_check)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.func(args, Settings.from_env())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,160 @@
+"""Conversations: start one, take a customer message, get the bot's turn, store everything.
+
+Every step reads and writes the database, never process memory, so any app worker can take any turn.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from anyio import to_thread
+from sqlalchemy import select, update
+from sqlalchemy.orm import sessionmaker
+
+from assistant.dialogue import ConversationState, respond
+from assistant.engine import EngineUnavailable, RasaClient
+from assistant.language import next_language
+from assistant.message import BotMessage
+from assistant.models import Conversation, Message
+from assistant.settings import Settings
+from assistant.understanding import Understander, Understanding
+from nlu.pii import mask_personal_codes
+
+log = logging.getLogger("neuvo.conversation")
+
+
+class ConversationNotFound(Exception):
+    pass
+
+
+class InvalidMessage(Exception):
+    def __init__(self, code: str, message: str):
+        self.code, self.message = code, message
+        super().__init__(message)
+
+
+@dataclass
+class TurnResult:
+    conversation: Conversation
+    customer_message: Message
+    messages: list[Message]
+    understood: dict | None
+    engine_down: bool
+
+
+def conversation_state(conversation: Conversation) -> ConversationState:
+    return ConversationState(conversation.language, conversation.state, conversation.failed_turns, conversation.language_fixed)
+
+
+def save_state(sessions: sessionmaker, conversation_id: str, state: ConversationState) -> None:
+    with sessions.begin() as db:
+        db.execute(update(Conversation).where(Conversation.id == conversation_id).values(
+            state=state.state, failed_turns=state.failed_turns, language=state.language, language_fixed=state.language_fixed))
+
+
+def load(sessions: sessionmaker, conversation_id: str) -> Conversation:
+    with sessions() as db:
+        conversation = db.get(Conversation, conversation_id)
+    if conversation is None:
+        raise ConversationNotFound(conversation_id)
+    return conversation
+
+
+class ConversationService:
+    def __init__(self, settings: Settings, sessions: sessionmaker, engine: RasaClient, understander: Understander):
+        self.settings, self.sessions, self.engine, self.understander = settings, sessions, engine, understander
+
+    # -- storage (synchronous; run in a worker thread) ---------------------------------------------
+
+    def _create(self, language: str | None, region: str | None, channel: str) -> Conversation:
+        with self.sessions.begin() as db:
+            conversation = Conversation(language=language or self.settings.default_language, region=region,
+                                        channel=channel, state="bot", failed_turns=0, last_seq=0)
+            db.add(conversation)
+        return conversation
+
+    def _append(self, conversation_id: str, sender: str, items: list[dict]) -> list[Message]:
+        """Store messages with the next sequence numbers (atomic across workers)."""
+        with self.sessions.begin() as db:
+            last = db.execute(update(Conversation).where(Conversation.id == conversation_id)
+                              .values(last_seq=Conversation.last_seq + len(items))
+                              .returning(Conversation.last_seq)).scalar_one()
+            rows = [Message(conversation_id=conversation_id, seq=last - len(items) + i + 1, sender=sender, **item)
+                    for i, item in enumerate(items)]
+            db.add_all(rows)
+        return rows
+
+    def _accept(self, conversation_id: str, text: str) -> tuple[Conversation, Message]:
+        with self.sessions.begin() as db:
+            conversation = db.get(Conversation, conversation_id)
+            if conversation is None:
+                raise ConversationNotFound(conversation_id)
+            first = conversation.last_seq == 0
+            if not text.startswith("/"):
+                conversation.language = next_language(conversation.language, conversation.language_fixed, text, first)
+        message = self._append(conversation_id, "customer", [{"text": text, "language": conversation.language}])[0]
+        return conversation, message
+
+    def _set_understood(self, message_id: int, understood: dict | None) -> None:
+        with self.sessions.begin() as db:
+            db.execute(update(Message).where(Message.id == message_id).values(understood=understood))
+
+    def history(self, conversation_id: str) -> tuple[Conversation, list[Message]]:
+        with self.sessions() as db:
+            conversation = db.get(Conversation, conversation_id)
+            if conversation is None:
+                raise ConversationNotFound(conversation_id)
+            messages = list(db.scalars(select(Message).where(Message.conversation_id == conversation_id).order_by(Message.seq)))
+        return conversation, messages
+
+    # -- the turn ------------------------------------------------------------------------------------
+
+    async def start(self, language: str | None = None, region: str | None = None, channel: str = "rest") -> Conversation:
+        if language is not None and language not in self.settings.languages:
+            raise InvalidMessage("unsupported_language", f"Language must be one of {', '.join(self.settings.languages)}.")
+        return await to_thread.run_sync(self._create, language, region, channel)
+
+    def clean(self, text: object) -> str:
+        if not isinstance(text, str):
+            raise InvalidMessage("invalid_text", "The message text must be a string.")
+        text = " ".join(text.split())
+        if not text:
+            raise InvalidMessage("empty_message", "The message is empty.")
+        if len(text) > self.settings.max_message_chars:
+            raise InvalidMessage("message_too_long", f"The message is too long: at most {self.settings.max_message_chars} characters.")
+        return mask_personal_codes(text)[0]
+
+    async def post(self, conversation_id: str, text: object) -> TurnResult:
+        text = self.clean(text)
+        conversation, customer = await to_thread.run_sync(self._accept, conversation_id, text)
+        metadata = {"lang": conversation.language, "region": conversation.region}
+        engine_down = False
+        try:
+            raw = await self.engine.send(conversation_id, text, metadata)
+            bot = [BotMessage.from_dict(m["custom"]["neuvo"]) if "neuvo" in (m.get("custom") or {})
+                   else BotMessage(str(m.get("text", ""))) for m in raw]
+        except EngineUnavailable as exc:
+            log.warning("Rasa unavailable (%s); answering from the catalogue search", exc)
+            engine_down = True
+            bot = await to_thread.run_sync(self._fallback_turn, conversation_id, text)
+        understood = next((m.understood for m in bot if m.understood), None)
+        await to_thread.run_sync(self._set_understood, customer.id, understood)
+        conversation = await to_thread.run_sync(load, self.sessions, conversation_id)
+        stored = await to_thread.run_sync(self._append, conversation_id, "bot", [
+            {"text": m.text, "language": conversation.language, "buttons": [b.__dict__ for b in m.buttons] or None,
+             "service": m.service, "source_url": m.source_url, "understood": m.understood} for m in bot
+        ]) if bot else []
+        return TurnResult(conversation, customer, stored, understood, engine_down)
+
+    def _fallback_turn(self, conversation_id: str, text: str) -> list[BotMessage]:
+        """The engine is down: the same dialogue rules on the catalogue search alone."""
+        conversation = load(self.sessions, conversation_id)
+        payload = text[1:] if text.startswith("/") else None
+        if payload and (payload in self.understander.catalogue or payload in ("request_human", "deny", "affirm")):
+            understanding = Understanding(payload, payload if payload in self.understander.catalogue else None, 1.0,
+                                          conversation.language)
+        else:
+            understanding = self.understander.understand(text, conversation.language, None)
+        turn = respond(understanding, conversation_state(conversation), text, self.understander, engine_down=True)
+        save_state(self.sessions, conversation_id, turn.state)
+        return turn.messages

@@ -1,0 +1,110 @@
+"""One bot turn: from what was understood and where the conversation stands, decide what to say.
+
+The rules live here once, whether the engine answered or is down: answer a clear service question,
+ask which service when unsure, offer a person after a failed clarification or repeated misunderstanding.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant import replies
+from assistant.message import BotMessage
+from assistant.understanding import OUT_OF_SCOPE, Understander, Understanding
+from knowledge.catalogue import Catalogue
+
+BUSINESS_ID = re.compile(r"\b(\d{7})\s?-\s?(\d)\b")
+SMALL_TALK_INTENTS = {"greet": "utter_greet", "goodbye": "utter_goodbye", "thanks": "utter_thanks",
+                      "bot_challenge": "utter_bot_challenge", "feedback": "utter_feedback"}
+LANGUAGE_WORDS = {
+    "sv": ("ruots", "svensk", "svenska", "swedish", "på svenska"),
+    "fi": ("suome", "suomi", "finsk", "finska", "finnish"),
+    "en": ("englan", "engelsk", "english"),
+}
+MISUNDERSTANDINGS_BEFORE_OFFER = 2
+
+
+@dataclass
+class ConversationState:
+    language: str
+    state: str = "bot"          # bot | awaiting_choice | human_offered | handoff_requested
+    failed_turns: int = 0
+    language_fixed: bool = False
+
+
+@dataclass
+class Turn:
+    messages: list[BotMessage]
+    state: ConversationState
+    action: str                 # answer | clarify | offer_human | handoff | out_of_scope | small_talk | switch_language | ack
+    notes: list[str] = field(default_factory=list)
+
+
+def valid_business_id(text: str) -> str | None:
+    """The first business ID (Y-tunnus) in the text whose check digit is right."""
+    for digits, check in BUSINESS_ID.findall(text):
+        remainder = sum(int(d) * w for d, w in zip(digits, (7, 9, 10, 5, 8, 4, 2))) % 11
+        if remainder != 1 and str(0 if remainder == 0 else 11 - remainder) == check:
+            return f"{digits}-{check}"
+    return None
+
+
+def requested_language(text: str, current: str) -> str:
+    lowered = text.lower()
+    for lang, words in LANGUAGE_WORDS.items():
+        if lang != current and any(w in lowered for w in words):
+            return lang
+    return "sv" if current == "fi" else "fi"
+
+
+def respond(understanding: Understanding, conversation: ConversationState, text: str,
+            understander: Understander, engine_down: bool = False) -> Turn:
+    catalogue: Catalogue = understander.catalogue
+    lang = conversation.language
+    state = ConversationState(lang, "bot", conversation.failed_turns, conversation.language_fixed)
+    u = understanding.as_dict()
+    intent = understanding.intent
+
+    def offer(reason: str) -> Turn:
+        state.state, state.failed_turns = "human_offered", 0
+        return Turn([replies.human_offer(lang, reason, u)], state, "offer_human")
+
+    if intent == "request_human" or (intent == "affirm" and conversation.state == "human_offered"):
+        state.state, state.failed_turns = "handoff_requested", 0
+        return Turn([replies.handoff_requested(lang, u)], state, "handoff")
+    if intent == "deny" and conversation.state == "awaiting_choice":
+        return offer("not_understood")
+    if intent == "switch_language":
+        state.language, state.language_fixed = requested_language(text, lang), True
+        return Turn([replies.language_switched(state.language, u)], state, "switch_language")
+    if intent in SMALL_TALK_INTENTS:
+        return Turn([replies.small_talk(lang, SMALL_TALK_INTENTS[intent], u)], state, "small_talk")
+    if intent == "give_business_id":
+        return Turn([replies.business_id_noted(lang, valid_business_id(text), u)], state, "ack")
+    if intent == "give_municipality":
+        return Turn([replies.municipality_noted(lang, u)], state, "ack")
+    if intent in ("affirm", "deny"):
+        return Turn([replies.acknowledged(lang, u)], state, "ack")
+
+    entry = catalogue.get(understanding.service) if understanding.service else None
+    if entry is not None and (understander.is_clear(understanding) or text.strip() == f"/{entry.id}"):
+        state.failed_turns = 0
+        messages = [replies.service_answer(lang, entry, u)]
+        if engine_down:
+            messages.insert(0, BotMessage(replies.limited_mode_note(lang), understood=u))
+        if entry.needs_person:
+            messages.append(replies.human_offer(lang, "needs_person", u))
+            state.state = "human_offered"
+        return Turn(messages, state, "answer")
+    state.failed_turns = conversation.failed_turns + 1
+    if engine_down or conversation.state == "awaiting_choice" or state.failed_turns >= MISUNDERSTANDINGS_BEFORE_OFFER:
+        turn = offer("engine_down" if engine_down else "not_understood")
+        options = [catalogue.get(s) for s in understanding.services(catalogue)] if engine_down else []
+        if options and intent != OUT_OF_SCOPE:
+            turn.messages.insert(0, replies.clarification(lang, options, u))
+        return turn
+    if intent == OUT_OF_SCOPE or entry is None:
+        return Turn([replies.out_of_scope(lang, u)], state, "out_of_scope")
+    state.state = "awaiting_choice"
+    options = [catalogue.get(s) for s in understanding.services(catalogue)]
+    return Turn([replies.clarification(lang, options, u)], state, "clarify")

@@ -1,0 +1,98 @@
+"""What the customer meant: Rasa's intent ranking fused with a lexical search over the catalogue.
+
+Rasa's classifier knows the example questions; the retrieval engine also reads the service texts and
+catches words the examples never used. docs/nlu.md shows the fusion beats either alone.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+
+from knowledge.catalogue import LANGS, Catalogue, default
+from knowledge.retrieval import Ranker
+
+OUT_OF_SCOPE = "out_of_scope"
+FALLBACK = "nlu_fallback"
+RASA_WEIGHT = 0.65          # share of Rasa's confidence in a service's fused score
+RETRIEVAL_TEMPERATURE = 0.1  # softmax temperature over max-normalised retrieval scores
+ANSWER_THRESHOLD = 0.45     # fused score needed to answer without asking
+MARGIN = 0.12               # lead over the runner-up needed to answer without asking
+OUT_OF_SCOPE_THRESHOLD = 0.5
+
+
+@dataclass
+class Candidate:
+    label: str
+    score: float
+
+
+@dataclass
+class Understanding:
+    intent: str                 # a service id, a dialogue intent or out_of_scope
+    service: str | None         # the service, when the intent is one
+    confidence: float
+    language: str
+    ranking: list[Candidate] = field(default_factory=list)  # best first, services and intents together
+
+    def services(self, catalogue: Catalogue, n: int = 3) -> list[str]:
+        return [c.label for c in self.ranking if c.label in catalogue][:n]
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["confidence"] = round(self.confidence, 4)
+        data["ranking"] = [{"label": c.label, "score": round(c.score, 4)} for c in self.ranking]
+        return data
+
+
+class Understander:
+    def __init__(self, catalogue: Catalogue):
+        self.catalogue = catalogue
+        self.ids = [e.id for e in catalogue]
+        self.rankers = {
+            lang: Ranker([
+                " ".join((e.texts[lang].title, e.texts[lang].title, e.texts[lang].summary, *e.texts[lang].examples))
+                for e in catalogue
+            ], lang)
+            for lang in LANGS
+        }
+
+    def retrieval(self, text: str, lang: str) -> dict[str, float]:
+        """Service id → probability-like score from the catalogue search."""
+        scores = self.rankers[lang if lang in self.rankers else "fi"].scores(text)
+        top = max(scores) if scores else 0.0
+        if top <= 0:
+            return {sid: 0.0 for sid in self.ids}
+        exps = [math.exp((s / top - 1.0) / RETRIEVAL_TEMPERATURE) for s in scores]
+        total = sum(exps)
+        return {sid: e / total for sid, e in zip(self.ids, exps)}
+
+    def understand(self, text: str, lang: str, rasa_ranking: list[tuple[str, float]] | None) -> Understanding:
+        retrieved = self.retrieval(text, lang)
+        scores: dict[str, float] = {}
+        if rasa_ranking is None:  # the engine is down: the catalogue search alone
+            scores = dict(retrieved)
+            best = max(scores.values(), default=0.0)
+            if best < OUT_OF_SCOPE_THRESHOLD:
+                scores[OUT_OF_SCOPE] = OUT_OF_SCOPE_THRESHOLD
+        else:
+            rasa = {name: conf for name, conf in rasa_ranking if name != FALLBACK}
+            for sid in self.ids:
+                scores[sid] = RASA_WEIGHT * rasa.get(sid, 0.0) + (1 - RASA_WEIGHT) * retrieved.get(sid, 0.0)
+            for name, conf in rasa.items():
+                if name not in self.catalogue:
+                    scores[name] = conf
+        ranking = sorted((Candidate(k, v) for k, v in scores.items()), key=lambda c: -c.score)[:5]
+        top = ranking[0] if ranking else Candidate(OUT_OF_SCOPE, 0.0)
+        return Understanding(top.label, top.label if top.label in self.catalogue else None, top.score, lang, ranking)
+
+    def is_clear(self, understanding: Understanding) -> bool:
+        """Confident enough to answer a service question without asking which service was meant."""
+        ranking = understanding.ranking
+        runner_up = ranking[1].score if len(ranking) > 1 else 0.0
+        return understanding.confidence >= ANSWER_THRESHOLD and understanding.confidence - runner_up >= MARGIN
+
+
+@lru_cache(maxsize=1)
+def understander() -> Understander:
+    return Understander(default())

@@ -1,0 +1,98 @@
+"""`make bench`: measure the product side by side in one run and write docs/benchmarks.md.
+
+Numbers live here, not in timed tests: the machines are shared and noisy, so every comparison is made in
+the same run, interleaved, and reported as medians and ratios.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from assistant.evaluation import percentile, read_questions  # noqa: E402
+from assistant.runtime import Stack, free_port  # noqa: E402
+from assistant.settings import Settings  # noqa: E402
+from knowledge.catalogue import default  # noqa: E402
+from nlu.train import train  # noqa: E402
+
+DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
+ROUNDS = 2
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children (Rasa forks none; uvicorn may)."""
+    total = 0
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+        except OSError:
+            continue
+        if status.parent.name == str(pid) or fields.get("PPid", "").strip() == str(pid):
+            total += int(fields.get("VmRSS", "0 kB").split()[0])
+    return total / 1024
+
+
+def latency(samples: list[float]) -> str:
+    return f"{statistics.median(samples):.1f} / {percentile(samples, 0.95):.1f}"
+
+
+def main() -> None:
+    questions = [q["text"] for q in read_questions(DEV)]
+    with tempfile.TemporaryDirectory() as cache:
+        os.environ["NEUVO_CACHE"] = cache
+        trained = train(default(), force=True)
+    os.environ.pop("NEUVO_CACHE")
+    db = Path(tempfile.mkdtemp()) / "bench.db"
+    settings = Settings(database_url=f"sqlite:///{db}", port=free_port(), rasa_port=free_port())
+    api_ms: list[float] = []
+    rasa_ms: list[float] = []
+    with Stack(settings) as stack, httpx.Client(timeout=60) as client:
+        for _ in range(ROUNDS):
+            for number, text in enumerate(questions):
+                conversation = client.post(f"{settings.app_url}/api/v1/conversations", json={}).json()["conversation_id"]
+                started = time.perf_counter()
+                client.post(f"{settings.app_url}/api/v1/conversations/{conversation}/messages", json={"text": text})
+                api_ms.append((time.perf_counter() - started) * 1000)
+                started = time.perf_counter()
+                client.post(f"{settings.rasa_url}/webhooks/rest/webhook", json={"sender": f"bench-{number}-{_}", "message": text})
+                rasa_ms.append((time.perf_counter() - started) * 1000)
+        app_pid, rasa_pid = stack.started[1].pid, stack.started[0].pid
+        memory = {"app": rss_mb(app_pid), "rasa": rss_mb(rasa_pid)}
+    report = f"""# Benchmarks
+
+Written by `make bench` ({dt.date.today().isoformat()}, {platform.machine()}, {os.cpu_count()} cores, shared machine).
+All numbers in one run; latencies interleaved turn by turn so both sides see the same load.
+
+## Per-turn latency (ms, median / p95), {len(api_ms)} turns: the {len(questions)} dev questions × {ROUNDS}
+
+| path | median / p95 |
+|---|---|
+| REST API `POST /api/v1/conversations/{{id}}/messages` (store, detect language, Rasa, our action, store) | {latency(api_ms)} |
+| Rasa's own `/webhooks/rest/webhook`, same model (includes the call to our action server) | {latency(rasa_ms)} |
+| ratio of medians (API / Rasa) | {statistics.median(api_ms) / statistics.median(rasa_ms):.2f} |
+
+## Training and memory
+
+| what | value |
+|---|---|
+| Rasa training, pipeline `{os.environ.get('NEUVO_PIPELINE', 'char_lr')}`, from scratch | {trained.seconds:.0f} s |
+| Resident memory of the Rasa server after the run | {memory['rasa']:.0f} MB |
+| Resident memory of the app (one uvicorn worker) after the run | {memory['app']:.0f} MB |
+"""
+    (ROOT / "docs" / "benchmarks.md").write_text(report, encoding="utf-8")
+    print(report)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,125 @@
+"""End to end through the real Rasa server: catalogue answers in Finnish and Swedish, clarification, handoff."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import httpx
+import pytest
+
+from conftest import ask
+
+pytestmark = pytest.mark.e2e
+
+
+def texts(body: dict) -> str:
+    return "\n".join(m["text"] for m in body["messages"])
+
+
+def test_finnish_question_gets_the_catalogue_answer_with_its_link(api):
+    body = ask(api, "Miten haen starttirahaa kun perustan yrityksen?")
+    assert body["engine"] == "up"
+    assert body["understood"]["service"] == "start_up_grant" and body["understood"]["language"] == "fi"
+    answer = body["messages"][0]
+    assert answer["service"] == "start_up_grant" and answer["source_url"].startswith("https://")
+    assert "Starttiraha" in answer["text"] and "Tiedot tarkistettu" in answer["text"]
+
+
+def test_swedish_question_gets_the_swedish_answer(api):
+    body = ask(api, "Hur ansöker jag om lönesubvention för en ny anställd?")
+    assert body["language"] == "sv" and body["understood"]["service"] == "pay_subsidy"
+    assert "Lönesubvention" in body["messages"][0]["text"] and "Uppgifterna granskade" in body["messages"][0]["text"]
+
+
+def test_greeting_is_rendered_by_our_nlg_in_the_conversation_language(api):
+    assert "Jag är Neuvo" in texts(ask(api, "Hej hej!", lang="sv"))
+    assert "Olen Neuvo" in texts(ask(api, "Moikka!", lang="fi"))
+
+
+def test_vague_question_gets_a_clarification_and_a_button_answers_it(api):
+    body = ask(api, "tuki", lang="fi")
+    buttons = [b for m in body["messages"] for b in m["buttons"]]
+    assert body["state"] == "awaiting_choice" and len(buttons) >= 3
+    assert buttons[-1]["payload"] == "/deny"
+    choice = buttons[0]
+    after = ask(api, choice["payload"], body["conversation_id"])
+    assert after["messages"][0]["service"] == choice["payload"][1:]
+    assert after["messages"][0]["source_url"]
+
+
+def test_failed_clarification_offers_a_human(api):
+    body = ask(api, "tuki", lang="fi")
+    assert body["state"] == "awaiting_choice"
+    offer = ask(api, "/deny", body["conversation_id"])
+    assert offer["state"] == "human_offered"
+    assert "asiantuntija" in texts(offer)
+    assert [b["payload"] for m in offer["messages"] for b in m["buttons"]] == ["/request_human", "/deny"]
+    handoff = ask(api, "kyllä kiitos", offer["conversation_id"])
+    assert handoff["state"] == "handoff_requested"
+
+
+def test_asking_for_a_person_requests_a_handoff_in_swedish(api):
+    body = ask(api, "Jag vill prata med en riktig människa", lang="sv")
+    assert body["understood"]["intent"] == "request_human" and body["state"] == "handoff_requested"
+    assert "sakkunnig" in texts(body)
+
+
+def test_out_of_scope_question_is_declined(api):
+    body = ask(api, "Mikä on huomenna sää Helsingissä?", lang="fi")
+    assert body["understood"]["intent"] == "out_of_scope"
+    assert "osaan auttaa vain" in texts(body)
+
+
+def test_language_can_be_switched_and_sticks(api):
+    body = ask(api, "Voinko jatkaa ruotsiksi?", lang="fi")
+    assert body["language"] == "sv" and "svenska" in texts(body)
+    after = ask(api, "Moi", body["conversation_id"])
+    assert after["language"] == "sv"
+
+
+def test_transcript_keeps_every_turn_in_order(api):
+    body = ask(api, "Mikä on työkokeilu?", lang="fi")
+    ask(api, "kiitos", body["conversation_id"])
+    transcript = api.get(f"/api/v1/conversations/{body['conversation_id']}").json()
+    senders = [m["from"] for m in transcript["messages"]]
+    assert senders[0] == "customer" and senders.count("customer") == 2 and "bot" in senders
+    assert [m["seq"] for m in transcript["messages"]] == list(range(1, len(senders) + 1))
+
+
+def test_health_reports_the_engine_up(api):
+    health = api.get("/health").json()
+    assert health["status"] == "ok" and health["engine"]["state"] == "up"
+
+
+def test_rasa_own_webhook_uses_our_action_server(stack):
+    response = httpx.post(f"{stack.settings.rasa_url}/webhooks/rest/webhook",
+                          json={"sender": "direct-test", "message": "Mitä on palkkatuki?", "metadata": {"lang": "fi"}},
+                          timeout=60).json()
+    assert response[0]["custom"]["neuvo"]["service"] == "pay_subsidy"
+
+
+def test_training_is_skipped_when_the_data_is_unchanged(stack):
+    from knowledge.catalogue import default
+    from nlu.train import train
+    model = train(default())
+    assert model.trained is False and model.path.exists()
+
+
+def test_eval_command_reports_accuracy_on_any_file(stack, tmp_path):
+    questions = tmp_path / "mini.jsonl"
+    questions.write_text("\n".join(json.dumps(q, ensure_ascii=False) for q in [
+        {"id": "a", "lang": "fi", "text": "Kuinka haen starttirahaa?", "expected": "start_up_grant"},
+        {"id": "b", "lang": "sv", "text": "Var hittar jag lediga jobb?", "expected": "job_market_platform"},
+        {"id": "c", "lang": "fi", "text": "Paljonko kello on Tokiossa?", "expected": "out_of_scope"},
+    ]), encoding="utf-8")
+    env = {"PORT": str(stack.settings.port), "RASA_PORT": str(stack.settings.rasa_port),
+           "DATABASE_URL": stack.settings.database_url, "PATH": "/usr/bin:/bin"}
+    result = subprocess.run([sys.executable, "-m", "assistant.cli", "eval", str(questions), "--json"],
+                            capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["all"]["n"] == 3 and report["fi"]["n"] == 2 and report["sv"]["n"] == 1
+    assert report["all"]["top1"] == 1.0, report["misclassified"]
+    assert report["out_of_scope"] == {"precision": 1.0, "recall": 1.0, "n": 1}
+    assert report["latency_ms"]["p50"] > 0
