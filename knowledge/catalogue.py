@@ -5,6 +5,7 @@ Validation reports every problem with file and line, because editors fix content
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,6 +20,7 @@ LANGS = ("fi", "sv")
 TEXT_FIELDS = ("title", "summary", "audience", "how_to_apply", "provider")
 LIST_FIELDS = ("conditions", "sources", "examples")
 MIN_EXAMPLES = 12
+SENTENCE_END = re.compile(r"[.!?](?=\s+[A-ZÅÄÖ]|$)")
 
 
 @dataclass(frozen=True)
@@ -161,7 +163,7 @@ def _check_entry(data: Any, service_id: str, node: yaml.Node, report) -> None:
                     report((lang, "examples", i), f"duplicate example {example!r} (same as item {seen[key] + 1})")
                 seen.setdefault(key, i)
         summary = text.get("summary")
-        if isinstance(summary, str) and not 2 <= summary.count(". ") + 1 <= 6:
+        if isinstance(summary, str) and not 2 <= len(SENTENCE_END.findall(summary.strip())) <= 5:
             report((lang, "summary"), f"{lang}.summary should be 2–4 sentences")
 
 
