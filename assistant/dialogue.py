@@ -90,10 +90,8 @@ def respond(understanding: Understanding, conversation: ConversationState, text:
     if entry is not None and (understander.is_clear(understanding) or text.strip() == f"/{entry.id}"):
         state.failed_turns = 0
         messages = [replies.service_answer(lang, entry, u)]
-        if engine_down:
-            messages.insert(0, BotMessage(replies.limited_mode_note(lang), understood=u))
-        if entry.needs_person:
-            messages.append(replies.human_offer(lang, "needs_person", u))
+        if engine_down or entry.needs_person:
+            messages.append(replies.human_offer(lang, "engine_down" if engine_down else "needs_person", u))
             state.state = "human_offered"
         return Turn(messages, state, "answer")
     state.failed_turns = conversation.failed_turns + 1

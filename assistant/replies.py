@@ -99,7 +99,3 @@ def business_id_noted(lang: str, business_id: str | None, understood: dict | Non
 def municipality_noted(lang: str, understood: dict | None = None) -> BotMessage:
     return BotMessage(_(lang, N_("Thank you. What would you like to know about the services in your area?")),
                       understood=understood)
-
-
-def limited_mode_note(lang: str) -> str:
-    return _(lang, N_("The assistant is working in limited mode right now, so this answer comes from a search of the service catalogue."))

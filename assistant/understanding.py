@@ -19,6 +19,7 @@ RETRIEVAL_TEMPERATURE = 0.1  # softmax temperature over max-normalised retrieval
 ANSWER_THRESHOLD = 0.45     # fused score needed to answer without asking
 MARGIN = 0.12               # lead over the runner-up needed to answer without asking
 OUT_OF_SCOPE_THRESHOLD = 0.5
+DIALOGUE_THRESHOLD = 0.5    # a dialogue intent ("kyllä", "moi") below it is a misreading: dropped from the ranking
 
 
 @dataclass
@@ -70,8 +71,9 @@ class Understander:
     def understand(self, text: str, lang: str, rasa_ranking: list[tuple[str, float]] | None) -> Understanding:
         retrieved = self.retrieval(text, lang)
         scores: dict[str, float] = {}
-        if rasa_ranking is None:  # the engine is down: the catalogue search alone
-            scores = dict(retrieved)
+        if rasa_ranking is None:  # the engine is down: the catalogue search alone, wary of one-word messages
+            damping = min(1.0, len(text.split()) / 3)
+            scores = {sid: p * damping for sid, p in retrieved.items()}
             best = max(scores.values(), default=0.0)
             if best < OUT_OF_SCOPE_THRESHOLD:
                 scores[OUT_OF_SCOPE] = OUT_OF_SCOPE_THRESHOLD
@@ -80,7 +82,7 @@ class Understander:
             for sid in self.ids:
                 scores[sid] = RASA_WEIGHT * rasa.get(sid, 0.0) + (1 - RASA_WEIGHT) * retrieved.get(sid, 0.0)
             for name, conf in rasa.items():
-                if name not in self.catalogue:
+                if name not in self.catalogue and (conf >= DIALOGUE_THRESHOLD or name == OUT_OF_SCOPE):
                     scores[name] = conf
         ranking = sorted((Candidate(k, v) for k, v in scores.items()), key=lambda c: -c.score)[:5]
         top = ranking[0] if ranking else Candidate(OUT_OF_SCOPE, 0.0)

@@ -38,7 +38,7 @@ PIPELINES = {
         {"name": "CountVectorsFeaturizer"},
         {"name": "CountVectorsFeaturizer", "analyzer": "char_wb", "min_ngram": 2, "max_ngram": 5},
         {"name": "LogisticRegressionClassifier", "max_iter": 500, "solver": "lbfgs", "tol": 0.0001, "random_state": 42},
-        {"name": "FallbackClassifier", "threshold": 0.12, "ambiguity_threshold": 0.0},
+        {"name": "FallbackClassifier", "threshold": 0.5, "ambiguity_threshold": 0.0},
     ],
     "char_diet": [
         {"name": "WhitespaceTokenizer"},
