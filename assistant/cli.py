@@ -65,7 +65,7 @@ def cmd_chat(args, settings: Settings) -> int:
                 print(f"! {body['error']['message']}")
             for message in body.get("messages", []):
                 print(f"\nNeuvo: {message['text']}")
-                for number, button in enumerate(message["buttons"], 1):
+                for button in message["buttons"]:
                     print(f"  [{button['payload']}] {button['title']}")
             print(flush=True)
     return 0

@@ -59,6 +59,14 @@ def requested_language(text: str, current: str) -> str:
 
 def respond(understanding: Understanding, conversation: ConversationState, text: str,
             understander: Understander, engine_down: bool = False) -> Turn:
+    turn = _respond(understanding, conversation, text, understander, engine_down)
+    if conversation.state == "handoff_requested":  # stands until the handoff takes the conversation up
+        turn.state.state = "handoff_requested"
+    return turn
+
+
+def _respond(understanding: Understanding, conversation: ConversationState, text: str,
+             understander: Understander, engine_down: bool) -> Turn:
     catalogue: Catalogue = understander.catalogue
     lang = conversation.language
     state = ConversationState(lang, "bot", conversation.failed_turns, conversation.language_fixed)

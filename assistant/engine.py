@@ -9,8 +9,7 @@ from pathlib import Path
 import httpx
 
 from assistant.settings import ROOT, Settings
-
-RASA_VENV = Path(os.environ.get("RASA_VENV", ROOT / ".venv-rasa"))
+from nlu.train import rasa_executable
 
 
 class EngineUnavailable(Exception):
@@ -60,11 +59,8 @@ def write_endpoints(settings: Settings) -> Path:
 
 
 def start_rasa(settings: Settings, model: Path, log: Path) -> subprocess.Popen:
-    exe = RASA_VENV / "bin" / "rasa"
-    if not exe.exists():
-        raise RuntimeError(f"Rasa is not installed in {RASA_VENV}; run `make setup` first")
     log.parent.mkdir(parents=True, exist_ok=True)
-    cmd = [str(exe), "run", "--enable-api", "--connector", "rest", "-m", str(model),
+    cmd = [str(rasa_executable()), "run", "--enable-api", "--connector", "rest", "-m", str(model),
            "--endpoints", str(write_endpoints(settings)), "-i", "127.0.0.1", "-p", str(settings.rasa_port),
            "--response-timeout", "30"]
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore"}

@@ -57,6 +57,8 @@ def test_failed_clarification_offers_a_human(api):
     assert [b["payload"] for m in offer["messages"] for b in m["buttons"]] == ["/request_human", "/deny"]
     handoff = ask(api, "kyllä kiitos", offer["conversation_id"])
     assert handoff["state"] == "handoff_requested"
+    meanwhile = ask(api, "Mikä on työkokeilu?", offer["conversation_id"])  # answered, and the request stands
+    assert meanwhile["messages"][0]["service"] == "work_trial" and meanwhile["state"] == "handoff_requested"
 
 
 def test_asking_for_a_person_requests_a_handoff_in_swedish(api):
