@@ -131,6 +131,8 @@ class ConversationService:
         engine_down = False
         try:
             raw = await self.engine.send(conversation_id, text, metadata)
+            if not raw:  # Rasa predicted no reply: never leave the customer without one
+                raise EngineUnavailable("no bot message")
             bot = [BotMessage.from_dict(m["custom"]["neuvo"]) if "neuvo" in (m.get("custom") or {})
                    else BotMessage(str(m.get("text", ""))) for m in raw]
         except EngineUnavailable as exc:

@@ -125,3 +125,12 @@ def test_eval_command_reports_accuracy_on_any_file(stack, tmp_path):
     assert report["all"]["top1"] == 1.0, report["misclassified"]
     assert report["out_of_scope"] == {"precision": 1.0, "recall": 1.0, "n": 1}
     assert report["latency_ms"]["p50"] > 0
+
+
+def test_terminal_chat_answers_in_the_customers_language(stack):
+    env = {"PORT": str(stack.settings.port), "RASA_PORT": str(stack.settings.rasa_port),
+           "DATABASE_URL": stack.settings.database_url, "PATH": "/usr/bin:/bin"}
+    result = subprocess.run([sys.executable, "-m", "assistant.cli", "chat"], input="Var hittar jag lediga jobb?\n",
+                            capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "Jobbmarknad" in result.stdout and "Uppgifterna granskade" in result.stdout
