@@ -4,9 +4,20 @@ VENV := .venv
 RASA_VENV := .venv-rasa
 PYENV_ROOT ?= $(HOME)/.pyenv
 
-.PHONY: setup run test test-fast bench train eval clean
+.PHONY: setup browser run test test-fast bench train eval clean
 
 setup: $(VENV)/.installed $(RASA_VENV)/.installed
+
+# Browser tests: Debian's Chromium (never a downloaded browser) and axe-core from the npm registry.
+BROWSER := /usr/bin/chromium
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+browser: $(BROWSER) $(AXE)
+$(BROWSER):
+	@command -v apt-get >/dev/null || { echo "error: install Debian's chromium package for the browser tests" >&2; exit 1; }
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+$(AXE): tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund --silent
+	touch $@
 
 # The app: Python >= 3.11 (the newest python3.1x found on PATH or in pyenv).
 $(VENV)/.installed: requirements.lock pyproject.toml

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
@@ -20,7 +21,9 @@ from assistant.understanding import understander
 log = logging.getLogger("neuvo.app")
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None,
+               channels: Sequence[Callable[[ConversationService], APIRouter]] = ()) -> FastAPI:
+    """The assistant's app; `channels` add their routes (channels call the assistant, not the reverse)."""
     settings = settings or Settings.from_env()
     sessions = session_factory(settings.database_url)
     engine = RasaClient(settings)
@@ -36,6 +39,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings, app.state.service = settings, service
     app.include_router(api.router(service))
     app.include_router(actions.router(sessions, service.understander))
+    for channel in channels:
+        app.include_router(channel(service))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from anyio import to_thread
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from assistant.dialogue import ConversationState, respond
@@ -25,6 +26,14 @@ log = logging.getLogger("neuvo.conversation")
 
 class ConversationNotFound(Exception):
     pass
+
+
+class DuplicateMessage(Exception):
+    """The customer message with this client id was received before: no second turn."""
+
+    def __init__(self, message: Message):
+        self.message = message
+        super().__init__(message.client_id)
 
 
 class InvalidMessage(Exception):
@@ -84,7 +93,12 @@ class ConversationService:
             db.add_all(rows)
         return rows
 
-    def _accept(self, conversation_id: str, text: str) -> tuple[Conversation, Message]:
+    def _previous(self, conversation_id: str, client_id: str) -> Message | None:
+        with self.sessions() as db:
+            return db.scalars(select(Message).where(Message.conversation_id == conversation_id,
+                                                    Message.client_id == client_id)).first()
+
+    def _accept(self, conversation_id: str, text: str, client_id: str | None) -> tuple[Conversation, Message]:
         with self.sessions.begin() as db:
             conversation = db.get(Conversation, conversation_id)
             if conversation is None:
@@ -92,19 +106,30 @@ class ConversationService:
             first = conversation.last_seq == 0
             if not text.startswith("/"):
                 conversation.language = next_language(conversation.language, conversation.language_fixed, text, first)
-        message = self._append(conversation_id, "customer", [{"text": text, "language": conversation.language}])[0]
+        if client_id and (previous := self._previous(conversation_id, client_id)):
+            raise DuplicateMessage(previous)
+        try:
+            message = self._append(conversation_id, "customer",
+                                   [{"text": text, "language": conversation.language, "client_id": client_id}])[0]
+        except IntegrityError:  # the same client id arrived twice at once, through two workers
+            previous = self._previous(conversation_id, client_id) if client_id else None
+            if previous is None:
+                raise
+            raise DuplicateMessage(previous) from None
         return conversation, message
 
     def _set_understood(self, message_id: int, understood: dict | None) -> None:
         with self.sessions.begin() as db:
             db.execute(update(Message).where(Message.id == message_id).values(understood=understood))
 
-    def history(self, conversation_id: str) -> tuple[Conversation, list[Message]]:
+    def history(self, conversation_id: str, after_seq: int = 0) -> tuple[Conversation, list[Message]]:
+        """The conversation and its messages after `after_seq`, in order (a reconnecting client's gap)."""
         with self.sessions() as db:
             conversation = db.get(Conversation, conversation_id)
             if conversation is None:
                 raise ConversationNotFound(conversation_id)
-            messages = list(db.scalars(select(Message).where(Message.conversation_id == conversation_id).order_by(Message.seq)))
+            messages = list(db.scalars(select(Message).where(Message.conversation_id == conversation_id,
+                                                             Message.seq > after_seq).order_by(Message.seq)))
         return conversation, messages
 
     # -- the turn ------------------------------------------------------------------------------------
@@ -124,9 +149,9 @@ class ConversationService:
             raise InvalidMessage("message_too_long", f"The message is too long: at most {self.settings.max_message_chars} characters.")
         return mask_personal_codes(text)[0]
 
-    async def post(self, conversation_id: str, text: object) -> TurnResult:
+    async def post(self, conversation_id: str, text: object, client_id: str | None = None) -> TurnResult:
         text = self.clean(text)
-        conversation, customer = await to_thread.run_sync(self._accept, conversation_id, text)
+        conversation, customer = await to_thread.run_sync(self._accept, conversation_id, text, client_id)
         metadata = {"lang": conversation.language, "region": conversation.region}
         engine_down = False
         try:

@@ -37,12 +37,14 @@ class Conversation(Base):
 
 class Message(Base):
     __tablename__ = "messages"
-    __table_args__ = (UniqueConstraint("conversation_id", "seq"),)
+    __table_args__ = (UniqueConstraint("conversation_id", "seq"),
+                      UniqueConstraint("conversation_id", "client_id", name="uq_messages_conversation_client_id"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
     seq: Mapped[int] = mapped_column(Integer)
     sender: Mapped[str] = mapped_column(String(10))  # customer | bot | agent | system
+    client_id: Mapped[str | None] = mapped_column(String(64))  # the channel's id of a customer message (idempotency)
     text: Mapped[str] = mapped_column(Text)
     language: Mapped[str | None] = mapped_column(String(5))
     buttons: Mapped[list | None] = mapped_column(JSON)

@@ -50,8 +50,9 @@ class Stack:
         self.model: TrainedModel | None = None
 
     def app_command(self) -> list[str]:
-        return [sys.executable, "-m", "uvicorn", "assistant.app:create_app", "--factory", "--host", self.settings.host,
-                "--port", str(self.settings.port), "--workers", str(self.workers), "--log-level", "warning"]
+        return [sys.executable, "-m", "uvicorn", "channels.server:create_app", "--factory", "--host", self.settings.host,
+                "--port", str(self.settings.port), "--workers", str(self.workers), "--log-level", "warning",
+                "--ws-max-size", "65536"]
 
     def app_env(self) -> dict[str, str]:
         return {**os.environ, "PORT": str(self.settings.port), "HOST": self.settings.host,

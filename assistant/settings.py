@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,30 @@ class Settings:
     languages: tuple[str, ...] = ("fi", "sv", "en")
     default_language: str = "fi"
     log_dir: Path = field(default=ROOT / "var" / "log")
+    allowed_origins: tuple[str, ...] = ()  # web chat origins besides the app's own (ALLOWED_ORIGINS)
+    secret: str = ""  # signs resume tokens (NEUVO_SECRET); by default a random key kept in var/secret.key
+    max_frame_bytes: int = 8192
+
+    @property
+    def origins(self) -> set[str]:
+        return {self.app_url, f"http://localhost:{self.port}", *self.allowed_origins}
+
+    def signing_key(self) -> bytes:
+        """Every worker must sign alike: the key comes from the environment or one shared file."""
+        if self.secret:
+            return self.secret.encode()
+        path = ROOT / "var" / "secret.key"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():  # the first worker to link its key in wins; the others read that one
+            tmp = path.with_suffix(f".{os.getpid()}")
+            tmp.write_text(secrets.token_hex(32))
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass
+            finally:
+                tmp.unlink()
+        return path.read_text().strip().encode()
 
     @property
     def app_url(self) -> str:
@@ -38,6 +63,10 @@ class Settings:
             values["host"] = env["HOST"]
         if "DATABASE_URL" in env:
             values["database_url"] = env["DATABASE_URL"]
+        if "ALLOWED_ORIGINS" in env:
+            values["allowed_origins"] = tuple(o.strip() for o in env["ALLOWED_ORIGINS"].split(",") if o.strip())
+        if "NEUVO_SECRET" in env:
+            values["secret"] = env["NEUVO_SECRET"]
         if "RASA_PORT" in env:
             values["rasa_port"] = int(env["RASA_PORT"])
         values.update(overrides)

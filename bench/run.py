@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.evaluation import percentile, read_questions  # noqa: E402
+from bench import webchat  # noqa: E402
 from assistant.runtime import Stack, free_port  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 from knowledge.catalogue import default  # noqa: E402
@@ -76,6 +77,7 @@ def main() -> None:
                 rasa_ms.append((time.perf_counter() - started) * 1000)
         app_pid, rasa_pid = stack.started[1].pid, stack.started[0].pid
         memory = {"app": rss_mb(app_pid), "rasa": rss_mb(rasa_pid)}
+        webchat_section = webchat.report(settings, questions, lambda: rss_mb(app_pid))
     report = f"""# Benchmarks
 
 Written by `make bench` ({dt.date.today().isoformat()}, {platform.machine()}, {os.cpu_count()} cores, shared machine).
@@ -105,6 +107,7 @@ All numbers in one run; latencies interleaved turn by turn so both sides see the
 | BM25, Swedish Snowball stemmer (baseline) | {faq['baseline_bm25']['accuracy']:.3f} | {faq['baseline_bm25']['mrr']:.3f} |
 | `knowledge.retrieval.Ranker` (words + char n-grams BM25, fused) | {faq['accuracy']:.3f} | {faq['mrr']:.3f} |
 
+{webchat_section}
 Dev-set accuracy of the whole pipeline: `assistant eval ../shared/eval/dev.jsonl --json`; pipeline choice:
 `docs/nlu.md`.
 """
