@@ -37,9 +37,11 @@ class DuplicateMessage(Exception):
 
 
 class InvalidMessage(Exception):
-    def __init__(self, code: str, message: str):
-        self.code, self.message = code, message
-        super().__init__(message)
+    """Bad input from the customer; `code` names the translated text in assistant.api.ERRORS."""
+
+    def __init__(self, code: str):
+        self.code = code
+        super().__init__(code)
 
 
 @dataclass
@@ -136,17 +138,17 @@ class ConversationService:
 
     async def start(self, language: str | None = None, region: str | None = None, channel: str = "rest") -> Conversation:
         if language is not None and language not in self.settings.languages:
-            raise InvalidMessage("unsupported_language", f"Language must be one of {', '.join(self.settings.languages)}.")
+            raise InvalidMessage("unsupported_language")
         return await to_thread.run_sync(self._create, language, region, channel)
 
     def clean(self, text: object) -> str:
         if not isinstance(text, str):
-            raise InvalidMessage("invalid_text", "The message text must be a string.")
+            raise InvalidMessage("invalid_text")
         text = " ".join(text.split())
         if not text:
-            raise InvalidMessage("empty_message", "The message is empty.")
+            raise InvalidMessage("empty_message")
         if len(text) > self.settings.max_message_chars:
-            raise InvalidMessage("message_too_long", f"The message is too long: at most {self.settings.max_message_chars} characters.")
+            raise InvalidMessage("message_too_long")
         return mask_personal_codes(text)[0]
 
     async def post(self, conversation_id: str, text: object, client_id: str | None = None) -> TurnResult:

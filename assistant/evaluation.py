@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 
-OUT_OF_SCOPE = "out_of_scope"
+from assistant.understanding import OUT_OF_SCOPE
 
 
 def read_questions(path: Path) -> list[dict]:

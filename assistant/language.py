@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from knowledge.catalogue import LANGS, Catalogue, default
+from knowledge.catalogue import LANGS, default
 from nlu.project import load_dialogue_intents
 
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -52,8 +52,8 @@ class LanguageDetector:
 
 
 @lru_cache(maxsize=1)
-def detector(catalogue: Catalogue | None = None) -> LanguageDetector:
-    catalogue = catalogue or default()
+def detector() -> LanguageDetector:
+    catalogue = default()
     dialogue = load_dialogue_intents()
     samples = {
         lang: [t for e in catalogue for t in (*e.texts[lang].examples, e.texts[lang].summary, e.texts[lang].title)]

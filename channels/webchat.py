@@ -14,7 +14,7 @@ import logging
 from anyio import to_thread
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from assistant.api import ERRORS
+from assistant.api import ERRORS, message_json
 from assistant.conversation import ConversationNotFound, ConversationService, DuplicateMessage, InvalidMessage
 from assistant.i18n import N_, gettext
 from assistant.models import Message
@@ -46,8 +46,7 @@ def verify(key: bytes, token: object) -> str | None:
 
 
 def message_frame(m: Message) -> dict:
-    frame = {"type": "message", "seq": m.seq, "from": m.sender, "text": m.text, "buttons": m.buttons or [],
-             "service": m.service, "source_url": m.source_url}
+    frame = {"type": "message", **message_json(m)}
     if m.client_id:
         frame["id"] = m.client_id
     return frame
