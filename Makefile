@@ -46,7 +46,7 @@ $(RASA_VENV)/.installed: nlu/engine/requirements.lock
 run: setup
 	$(VENV)/bin/assistant serve
 
-test: setup
+test: setup browser
 	$(VENV)/bin/assistant i18n check
 	$(VENV)/bin/assistant knowledge validate
 	$(VENV)/bin/python -m pytest -ra

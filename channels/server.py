@@ -5,8 +5,8 @@ from fastapi import FastAPI
 
 from assistant.app import create_app as assistant_app
 from assistant.settings import Settings
-from channels import webchat
+from channels import webchat, widget
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    return assistant_app(settings, channels=[webchat.router])
+    return assistant_app(settings, channels=[webchat.router, widget.router])
