@@ -178,8 +178,8 @@ class ConversationService:
     def _fallback_turn(self, conversation_id: str, text: str) -> list[BotMessage]:
         """The engine is down: the same dialogue rules on the catalogue search alone."""
         conversation = load(self.sessions, conversation_id)
-        payload = text[1:] if text.startswith("/") else None
-        if payload and (payload in self.understander.catalogue or payload in ("request_human", "deny", "affirm")):
+        payload = text[1:].split("{", 1)[0] if text.startswith("/") else None  # a button: "/intent" or "/intent{…}"
+        if payload and (payload in self.understander.catalogue or payload in ("request_human", "deny", "affirm", "feedback")):
             understanding = Understanding(payload, payload if payload in self.understander.catalogue else None, 1.0,
                                           conversation.language)
         else:

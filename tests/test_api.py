@@ -71,6 +71,12 @@ def test_engine_down_gives_a_catalogue_answer_and_offers_a_human(client):
     assert health["engine"]["state"] == "down" and health["status"] == "degraded"
 
 
+def test_widget_rating_is_thanked_even_when_the_engine_is_down(client):
+    conversation = start(client, lang="sv")
+    body = client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": '/feedback{"rating": 5}'}).json()
+    assert [m["text"] for m in body["messages"]] == ["Tack för din respons! Den hjälper oss att utveckla tjänsten."]
+
+
 def test_identity_code_is_masked_before_it_is_stored(client):
     conversation = start(client, lang="fi")
     client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": "hetuni on 131052-308T, voinko saada palkkatukea"})

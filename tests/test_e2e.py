@@ -134,3 +134,8 @@ def test_terminal_chat_answers_in_the_customers_language(stack):
                             capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "Jobbmarknad" in result.stdout and "Uppgifterna granskade" in result.stdout
+
+
+def test_widget_rating_payload_is_thanked(api):
+    body = ask(api, '/feedback{"rating": 4}', lang="fi")
+    assert [m["text"] for m in body["messages"]] == ["Kiitos palautteestasi! Se auttaa meitä kehittämään palvelua."]
