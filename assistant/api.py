@@ -45,8 +45,13 @@ class CustomerMessage(BaseModel):
 
 
 def message_json(m: Message) -> dict:
-    return {"seq": m.seq, "from": m.sender, "text": m.text, "buttons": m.buttons or [], "service": m.service,
+    data = {"seq": m.seq, "from": m.sender, "text": m.text, "buttons": m.buttons or [], "service": m.service,
             "source_url": m.source_url}
+    if m.event:
+        data["event"], data["details"] = m.event, m.details or {}
+    if m.author:
+        data["author"] = m.author
+    return data
 
 
 def router(service: ConversationService) -> APIRouter:

@@ -122,6 +122,29 @@ def cmd_i18n_check(args, settings: Settings) -> int:
     return 1 if missing else 0
 
 
+def cmd_user_add(args, settings: Settings) -> int:
+    """Contact-centre accounts are made here, not in the console: the password is asked, never echoed."""
+    import getpass
+    import os
+
+    from assistant.db import migrate, session_factory
+    from handoff.agents import AccountError, create_user
+    password = os.environ.get("NEUVO_PASSWORD") or getpass.getpass(f"password for {args.username}: ")
+    migrate(settings.database_url)
+    try:
+        user = create_user(session_factory(settings.database_url), args.username, password, args.name or args.username,
+                           args.role, [lang.strip() for lang in args.languages.split(",") if lang.strip()],
+                           region=args.region, max_chats=args.max_chats,
+                           topics=[t.strip() for t in args.topics.split(",")] if args.topics else None,
+                           ui_language=args.ui_language)
+    except AccountError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"created {user.role} {user.username} (languages {', '.join(user.languages)}"
+          f"{', region ' + user.region if user.region else ''})")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="assistant", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -154,6 +177,17 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_rank)
     d = sub.add_parser("db").add_subparsers(dest="db", required=True)
     d.add_parser("upgrade").set_defaults(func=cmd_db_upgrade)
+    u = sub.add_parser("user", help="contact-centre accounts").add_subparsers(dest="user", required=True)
+    s = u.add_parser("add", help="create an account (password from NEUVO_PASSWORD or asked)")
+    s.add_argument("username")
+    s.add_argument("--name", help="shown to customers, e.g. 'Anna'")
+    s.add_argument("--role", required=True, choices=("agent", "supervisor", "regional_advisor", "admin"))
+    s.add_argument("--languages", default="fi", help="comma-separated: fi,sv,en")
+    s.add_argument("--region", help="region code of a regional advisor, e.g. 15")
+    s.add_argument("--topics", help="national topics an agent serves (default: all)")
+    s.add_argument("--max-chats", type=int, default=3)
+    s.add_argument("--ui-language", default="fi", choices=("fi", "sv", "en"))
+    s.set_defaults(func=cmd_user_add)
     i = sub.add_parser("i18n").add_subparsers(dest="i18n", required=True)
     i.add_parser("check", help="fail on a missing fi or sv translation").set_defaults(func=cmd_i18n_check)
     return p

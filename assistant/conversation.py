@@ -4,24 +4,41 @@ Every step reads and writes the database, never process memory, so any app worke
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
+from typing import Protocol
 
 from anyio import to_thread
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from assistant.dialogue import ConversationState, respond
+from assistant.dialogue import ConversationState, respond, valid_business_id
 from assistant.engine import EngineUnavailable, RasaClient
 from assistant.language import next_language
 from assistant.message import BotMessage
-from assistant.models import Conversation, Message
+from assistant.models import Conversation, Message, utcnow
 from assistant.settings import Settings
 from assistant.understanding import Understander, Understanding
+from assistant.updates import Hub
 from nlu.pii import mask_personal_codes
+from nlu.places import find_region
 
 log = logging.getLogger("neuvo.conversation")
+HUMAN_STATES = ("queued", "agent")  # a person is to answer: the bot stays silent
+TYPING_FOR = dt.timedelta(seconds=6)
+
+
+class HandoffDesk(Protocol):
+    """What a conversation needs from the contact centre (handoff.desk.Desk provides it)."""
+
+    def request(self, conversation_id: str, actor: str = "customer"): ...
+
+    def leave_message(self, conversation_id: str, client_id: str | None, kind: str, email: object,
+                      phone: object, text: object): ...
+
+    def position(self, conversation_id: str) -> tuple[int, int] | None: ...
 
 
 class ConversationNotFound(Exception):
@@ -74,6 +91,8 @@ def load(sessions: sessionmaker, conversation_id: str) -> Conversation:
 class ConversationService:
     def __init__(self, settings: Settings, sessions: sessionmaker, engine: RasaClient, understander: Understander):
         self.settings, self.sessions, self.engine, self.understander = settings, sessions, engine, understander
+        self.desk: HandoffDesk | None = None  # set by the product's composition (channels.server)
+        self.hub = Hub(sessions)
 
     # -- storage (synchronous; run in a worker thread) ---------------------------------------------
 
@@ -84,7 +103,10 @@ class ConversationService:
             db.add(conversation)
         return conversation
 
-    def _append(self, conversation_id: str, sender: str, items: list[dict]) -> list[Message]:
+    def load(self, conversation_id: str) -> Conversation:
+        return load(self.sessions, conversation_id)
+
+    def append(self, conversation_id: str, sender: str, items: list[dict]) -> list[Message]:
         """Store messages with the next sequence numbers (atomic across workers)."""
         with self.sessions.begin() as db:
             last = db.execute(update(Conversation).where(Conversation.id == conversation_id)
@@ -100,7 +122,8 @@ class ConversationService:
             return db.scalars(select(Message).where(Message.conversation_id == conversation_id,
                                                     Message.client_id == client_id)).first()
 
-    def _accept(self, conversation_id: str, text: str, client_id: str | None) -> tuple[Conversation, Message]:
+    def accept(self, conversation_id: str, text: str, client_id: str | None) -> tuple[Conversation, Message]:
+        """Store a customer message once (by its client id), noting its language and any municipality."""
         with self.sessions.begin() as db:
             conversation = db.get(Conversation, conversation_id)
             if conversation is None:
@@ -108,10 +131,13 @@ class ConversationService:
             first = conversation.last_seq == 0
             if not text.startswith("/"):
                 conversation.language = next_language(conversation.language, conversation.language_fixed, text, first)
+                conversation.region = find_region(text) or conversation.region
+                conversation.business_id = valid_business_id(text) or conversation.business_id
+            conversation.customer_typing_until = None
         if client_id and (previous := self._previous(conversation_id, client_id)):
             raise DuplicateMessage(previous)
         try:
-            message = self._append(conversation_id, "customer",
+            message = self.append(conversation_id, "customer",
                                    [{"text": text, "language": conversation.language, "client_id": client_id}])[0]
         except IntegrityError:  # the same client id arrived twice at once, through two workers
             previous = self._previous(conversation_id, client_id) if client_id else None
@@ -124,15 +150,26 @@ class ConversationService:
         with self.sessions.begin() as db:
             db.execute(update(Message).where(Message.id == message_id).values(understood=understood))
 
-    def history(self, conversation_id: str, after_seq: int = 0) -> tuple[Conversation, list[Message]]:
-        """The conversation and its messages after `after_seq`, in order (a reconnecting client's gap)."""
+    def history(self, conversation_id: str, after_seq: int = 0,
+                internal: bool = False) -> tuple[Conversation, list[Message]]:
+        """The conversation and its messages after `after_seq`, in order (a reconnecting client's gap);
+        agents' private notes only when `internal`."""
+        query = select(Message).where(Message.conversation_id == conversation_id, Message.seq > after_seq)
+        if not internal:
+            query = query.where(Message.internal.is_(False))
         with self.sessions() as db:
             conversation = db.get(Conversation, conversation_id)
             if conversation is None:
                 raise ConversationNotFound(conversation_id)
-            messages = list(db.scalars(select(Message).where(Message.conversation_id == conversation_id,
-                                                             Message.seq > after_seq).order_by(Message.seq)))
+            messages = list(db.scalars(query.order_by(Message.seq)))
         return conversation, messages
+
+    def set_typing(self, conversation_id: str, who: str, on: bool) -> None:
+        """Customer or agent typing: shown on the other side for a few seconds (any worker sees it)."""
+        column = Conversation.customer_typing_until if who == "customer" else Conversation.agent_typing_until
+        with self.sessions.begin() as db:
+            db.execute(update(Conversation).where(Conversation.id == conversation_id)
+                       .values({column: utcnow() + TYPING_FOR if on else None}))
 
     # -- the turn ------------------------------------------------------------------------------------
 
@@ -153,7 +190,9 @@ class ConversationService:
 
     async def post(self, conversation_id: str, text: object, client_id: str | None = None) -> TurnResult:
         text = self.clean(text)
-        conversation, customer = await to_thread.run_sync(self._accept, conversation_id, text, client_id)
+        conversation, customer = await to_thread.run_sync(self.accept, conversation_id, text, client_id)
+        if conversation.state in HUMAN_STATES:  # a person answers; the agent sees the message live
+            return TurnResult(conversation, customer, [], None, False)
         metadata = {"lang": conversation.language, "region": conversation.region}
         engine_down = False
         try:
@@ -169,10 +208,13 @@ class ConversationService:
         understood = next((m.understood for m in bot if m.understood), None)
         await to_thread.run_sync(self._set_understood, customer.id, understood)
         conversation = await to_thread.run_sync(load, self.sessions, conversation_id)
-        stored = await to_thread.run_sync(self._append, conversation_id, "bot", [
+        stored = await to_thread.run_sync(self.append, conversation_id, "bot", [
             {"text": m.text, "language": conversation.language, "buttons": [b.__dict__ for b in m.buttons] or None,
              "service": m.service, "source_url": m.source_url, "understood": m.understood} for m in bot
         ]) if bot else []
+        if conversation.state == "handoff_requested" and self.desk is not None:
+            handed = await to_thread.run_sync(self.desk.request, conversation_id)
+            conversation, stored = handed.conversation, stored + handed.messages
         return TurnResult(conversation, customer, stored, understood, engine_down)
 
     def _fallback_turn(self, conversation_id: str, text: str) -> list[BotMessage]:

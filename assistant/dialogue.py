@@ -22,6 +22,7 @@ LANGUAGE_WORDS = {
     "en": ("englan", "engelsk", "english"),
 }
 MISUNDERSTANDINGS_BEFORE_OFFER = 2
+STICKY_STATES = ("handoff_requested", "message_left", "callback_requested")
 
 
 @dataclass
@@ -60,8 +61,8 @@ def requested_language(text: str, current: str) -> str:
 def respond(understanding: Understanding, conversation: ConversationState, text: str,
             understander: Understander, engine_down: bool = False) -> Turn:
     turn = _respond(understanding, conversation, text, understander, engine_down)
-    if conversation.state == "handoff_requested":  # stands until the handoff takes the conversation up
-        turn.state.state = "handoff_requested"
+    if conversation.state in STICKY_STATES:  # stands until the contact centre takes the conversation up
+        turn.state.state = conversation.state
     return turn
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -25,12 +25,20 @@ class Conversation(Base):
     language: Mapped[str] = mapped_column(String(5))
     language_fixed: Mapped[bool] = mapped_column(default=False)  # chosen explicitly: detection won't switch it
     region: Mapped[str | None] = mapped_column(String(20))
-    # bot | awaiting_choice (clarification asked) | human_offered | handoff_requested | closed
-    state: Mapped[str] = mapped_column(String(20), default="bot")
+    # bot | awaiting_choice (clarification asked) | human_offered | handoff_requested | queued | agent
+    # | no_agents | message_left | callback_requested | closed  (docs/handoff.md)
+    state: Mapped[str] = mapped_column(String(20), default="bot", index=True)
     failed_turns: Mapped[int] = mapped_column(Integer, default=0)  # consecutive turns the bot did not understand
     last_seq: Mapped[int] = mapped_column(Integer, default=0)
+    queue: Mapped[str | None] = mapped_column(String(40), index=True)  # where a person is to take it up
+    queued_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # who holds it (claim is atomic)
+    contact: Mapped[dict | None] = mapped_column(JSON)  # email/phone left for a message or a call back
+    business_id: Mapped[str | None] = mapped_column(String(12))
+    agent_typing_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    customer_typing_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow, index=True)
 
     messages: Mapped[list["Message"]] = relationship(back_populates="conversation", order_by="Message.seq")
 
@@ -51,6 +59,54 @@ class Message(Base):
     service: Mapped[str | None] = mapped_column(String(64))
     source_url: Mapped[str | None] = mapped_column(Text)
     understood: Mapped[dict | None] = mapped_column(JSON)
+    event: Mapped[str | None] = mapped_column(String(30))  # system messages: queued, agent_joined, closed, …
+    details: Mapped[dict | None] = mapped_column(JSON)
+    author: Mapped[str | None] = mapped_column(String(80))  # an agent's display name
+    internal: Mapped[bool] = mapped_column(Boolean, default=False)  # an agent's private note: never to the customer
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     conversation: Mapped[Conversation] = relationship(back_populates="messages")
+
+
+class User(Base):
+    """A contact-centre account: agent, supervisor, regional advisor (of one region) or admin."""
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(Text)  # argon2id
+    role: Mapped[str] = mapped_column(String(20))
+    region: Mapped[str | None] = mapped_column(String(20))
+    languages: Mapped[list] = mapped_column(JSON)
+    topics: Mapped[list | None] = mapped_column(JSON)  # national topics served; None = every topic
+    max_chats: Mapped[int] = mapped_column(Integer, default=3)
+    status: Mapped[str] = mapped_column(String(10), default="offline")  # online | away | offline
+    ui_language: Mapped[str] = mapped_column(String(5), default="fi")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ConsoleSession(Base):
+    """A logged-in console session; in the database so every worker knows it."""
+    __tablename__ = "console_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the cookie value
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class HandoffEvent(Base):
+    """Who did what to a conversation's handoff, when and why: the audit trail."""
+    __tablename__ = "handoff_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # requested | queued | no_agents | claimed | transferred | returned | closed | message_left | callback_requested
+    actor: Mapped[str] = mapped_column(String(80))  # "customer", "bot" or a username
+    from_queue: Mapped[str | None] = mapped_column(String(40))
+    to_queue: Mapped[str | None] = mapped_column(String(40))
+    note: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(String(30))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

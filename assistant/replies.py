@@ -71,8 +71,8 @@ def human_offer(lang: str, reason: str, understood: dict | None = None) -> BotMe
 
 
 def handoff_requested(lang: str, understood: dict | None = None) -> BotMessage:
-    return BotMessage(_(lang, N_("I am passing the conversation to a human expert of the contact centre. "
-                                 "They will reply here in this conversation as soon as possible.")), understood=understood)
+    return BotMessage(_(lang, N_("I will pass the conversation to a human expert of the contact centre.")),
+                      understood=understood)
 
 
 def out_of_scope(lang: str, understood: dict | None = None) -> BotMessage:

@@ -44,8 +44,8 @@ def stop(process: subprocess.Popen) -> None:
 
 
 class Stack:
-    def __init__(self, settings: Settings, workers: int = 1):
-        self.settings, self.workers = settings, workers
+    def __init__(self, settings: Settings, workers: int = 1, env: dict[str, str] | None = None):
+        self.settings, self.workers, self.env = settings, workers, env or {}
         self.started: list[subprocess.Popen] = []
         self.model: TrainedModel | None = None
 
@@ -56,7 +56,7 @@ class Stack:
 
     def app_env(self) -> dict[str, str]:
         return {**os.environ, "PORT": str(self.settings.port), "HOST": self.settings.host,
-                "DATABASE_URL": self.settings.database_url, "RASA_PORT": str(self.settings.rasa_port)}
+                "DATABASE_URL": self.settings.database_url, "RASA_PORT": str(self.settings.rasa_port), **self.env}
 
     def start_engine(self) -> None:
         if is_up(f"{self.settings.rasa_url}/status"):

@@ -23,6 +23,7 @@ class Settings:
     allowed_origins: tuple[str, ...] = ()  # web chat origins besides the app's own (ALLOWED_ORIGINS)
     secret: str = ""  # signs resume tokens (NEUVO_SECRET); by default a random key kept in var/secret.key
     max_frame_bytes: int = 8192
+    cookie_secure: bool = False  # console cookie only over HTTPS (COOKIE_SECURE=1 behind a TLS proxy)
 
     @property
     def origins(self) -> set[str]:
@@ -67,6 +68,8 @@ class Settings:
             values["allowed_origins"] = tuple(o.strip() for o in env["ALLOWED_ORIGINS"].split(",") if o.strip())
         if "NEUVO_SECRET" in env:
             values["secret"] = env["NEUVO_SECRET"]
+        if "COOKIE_SECURE" in env:
+            values["cookie_secure"] = env["COOKIE_SECURE"] not in ("", "0", "false")
         if "RASA_PORT" in env:
             values["rasa_port"] = int(env["RASA_PORT"])
         values.update(overrides)

@@ -1,10 +1,12 @@
 """The web chat channel: a websocket per browser tab, speaking the protocol of docs/protocol.md.
 
 The channel turns frames into calls on the assistant's ConversationService and the stored messages into
-frames. It keeps no conversation state of its own: a reconnect to any worker resumes from the database.
+frames. It keeps no conversation state of its own: a reconnect to any worker resumes from the database,
+and what other workers store (an agent's reply, a transfer) reaches the socket through the Hub.
 """
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -15,7 +17,8 @@ from anyio import to_thread
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from assistant.api import ERRORS, message_json
-from assistant.conversation import ConversationNotFound, ConversationService, DuplicateMessage, InvalidMessage
+from assistant.conversation import (HUMAN_STATES, ConversationNotFound, ConversationService, DuplicateMessage,
+                                   InvalidMessage)
 from assistant.i18n import N_, gettext
 from assistant.models import Message
 
@@ -28,6 +31,8 @@ WS_ERRORS = {
     "not_started": N_("Start or resume a conversation first."),
     "invalid_token": N_("This conversation cannot be resumed."),
     "invalid_id": N_("A message needs an id of at most 64 characters."),
+    "invalid_email": N_("Please give a valid email address."),
+    "invalid_phone": N_("Please give a valid phone number."),
 }
 MAX_ID = 64
 
@@ -60,6 +65,61 @@ class ChatSession:
         self.key = service.settings.signing_key()
         self.conversation_id: str | None = None
         self.language = ws.query_params.get("lang") if ws.query_params.get("lang") in ("fi", "sv", "en") else "fi"
+        self.lock = asyncio.Lock()  # one sender at a time: the turn or the follower
+        self.sent: set[int] = set()  # seqs sent on this socket
+        self.delivered = 0           # every seq up to this one was sent or is not for the customer
+        self.follower: asyncio.Task | None = None
+        self.position: tuple[int, int] | None = None
+        self.agent_typing = False
+        self.state = "bot"
+
+    async def send(self, messages: list[Message]) -> None:
+        """Send stored messages not yet sent on this socket (the caller holds the lock)."""
+        for m in messages:
+            if m.seq not in self.sent and not m.internal:
+                self.sent.add(m.seq)
+                await self.ws.send_json(message_frame(m))
+
+    def follow(self, conversation_id: str, after_seq: int, state: str) -> None:
+        self.conversation_id, self.delivered, self.state = conversation_id, after_seq, state
+        if self.follower is None:
+            self.follower = asyncio.get_running_loop().create_task(self._follow())
+
+    async def _follow(self) -> None:
+        """Forward what others store in this conversation (agents, transfers), and the queue position."""
+        subscription = self.service.hub.subscribe(self.conversation_id)
+        try:
+            while True:
+                change = await subscription.next(timeout=3.0)  # a queue position changes with others' claims
+                async with self.lock:
+                    if change is not None:
+                        self.state = change.state
+                        if change.last_seq > self.delivered:
+                            _, missed = await to_thread.run_sync(self.service.history, self.conversation_id,
+                                                                 self.delivered)
+                            await self.send(missed)
+                            self.delivered = max([self.delivered, *(m.seq for m in missed)])
+                        if change.agent_typing != self.agent_typing:
+                            self.agent_typing = change.agent_typing
+                            await self.ws.send_json({"type": "typing", "from": "agent", "on": change.agent_typing})
+                    if self.state == "queued" or self.position is not None:
+                        await self._queue_position()
+        except (WebSocketDisconnect, RuntimeError, ConnectionError):
+            return
+        finally:
+            subscription.close()
+
+    async def _queue_position(self) -> None:
+        desk = self.service.desk
+        position = await to_thread.run_sync(desk.position, self.conversation_id) if desk else None
+        if position is not None and position != self.position:
+            await self.ws.send_json({"type": "status", "event": "queue_position", "position": position[0],
+                                     "wait_minutes": position[1]})
+        self.position = position
+
+    def stop(self) -> None:
+        if self.follower is not None:
+            self.follower.cancel()
 
     async def error(self, code: str) -> None:
         text = WS_ERRORS.get(code) or ERRORS.get(code) or WS_ERRORS["invalid_frame"]
@@ -72,9 +132,10 @@ class ChatSession:
         except InvalidMessage as exc:
             await self.error(exc.code)
             return
-        self.conversation_id, self.language = conversation.id, conversation.language
+        self.language = conversation.language
         await self.ws.send_json({"type": "started", "conversation_id": conversation.id,
                                  "token": sign(self.key, conversation.id), "language": conversation.language})
+        self.follow(conversation.id, 0, conversation.state)
 
     async def resume(self, frame: dict) -> None:
         conversation_id = verify(self.key, frame.get("token"))
@@ -87,11 +148,12 @@ class ChatSession:
         except ConversationNotFound:
             await self.error("invalid_token")
             return
-        self.conversation_id, self.language = conversation.id, conversation.language
-        await self.ws.send_json({"type": "resumed", "conversation_id": conversation.id,
-                                 "language": conversation.language, "state": conversation.state})
-        for m in missed:
-            await self.ws.send_json(message_frame(m))
+        self.language = conversation.language
+        async with self.lock:
+            await self.ws.send_json({"type": "resumed", "conversation_id": conversation.id,
+                                     "language": conversation.language, "state": conversation.state})
+            await self.send(missed)
+            self.follow(conversation.id, max([last_seq, *(m.seq for m in missed)]), conversation.state)
 
     async def message(self, frame: dict) -> None:
         client_id, text = frame.get("id"), frame.get("text")
@@ -101,7 +163,10 @@ class ChatSession:
         if not isinstance(client_id, str) or not 0 < len(client_id) <= MAX_ID:
             await self.error("invalid_id")
             return
-        await self.ws.send_json({"type": "typing", "from": "bot", "on": True})
+        conversation = await to_thread.run_sync(self.service.load, self.conversation_id)
+        bot_turn = conversation.state not in HUMAN_STATES  # a person answers: no bot typing either
+        if bot_turn:
+            await self.ws.send_json({"type": "typing", "from": "bot", "on": True})
         try:
             turn = await self.service.post(self.conversation_id, text, client_id)
         except DuplicateMessage as exc:
@@ -109,14 +174,40 @@ class ChatSession:
         except InvalidMessage as exc:
             await self.error(exc.code)
         else:
-            self.language = turn.conversation.language
-            await self.ws.send_json({"type": "ack", "id": client_id, "seq": turn.customer_message.seq, "duplicate": False})
-            for m in turn.messages:
-                await self.ws.send_json(message_frame(m))
-            if turn.conversation.state == "handoff_requested":
-                await self.ws.send_json({"type": "status", "event": "handoff_requested"})
+            await self.deliver(turn.customer_message, turn.messages, turn.conversation.language)
         finally:  # the turn is over: its frames are all sent
-            await self.ws.send_json({"type": "typing", "from": "bot", "on": False})
+            if bot_turn:
+                await self.ws.send_json({"type": "typing", "from": "bot", "on": False})
+
+    async def deliver(self, customer: Message, messages: list[Message], language: str) -> None:
+        self.language = language
+        async with self.lock:
+            self.sent.add(customer.seq)
+            await self.ws.send_json({"type": "ack", "id": customer.client_id, "seq": customer.seq, "duplicate": False})
+            await self.send(messages)
+
+    async def leave_message(self, frame: dict) -> None:
+        """A message to be answered by email, or a call-back request (docs/handoff.md)."""
+        client_id = frame.get("id")
+        if self.conversation_id is None or self.service.desk is None:
+            await self.error("not_started")
+            return
+        if not isinstance(client_id, str) or not 0 < len(client_id) <= MAX_ID:
+            await self.error("invalid_id")
+            return
+        try:
+            left = await to_thread.run_sync(self.service.desk.leave_message, self.conversation_id, client_id,
+                                            frame.get("kind"), frame.get("email"), frame.get("phone"), frame.get("text"))
+        except DuplicateMessage as exc:
+            await self.ws.send_json({"type": "ack", "id": client_id, "seq": exc.message.seq, "duplicate": True})
+        except InvalidMessage as exc:
+            await self.error(exc.code)
+        else:
+            await self.deliver(left.messages[0], left.messages[1:], left.conversation.language)
+
+    async def typing(self, frame: dict) -> None:
+        if self.conversation_id is not None:
+            await to_thread.run_sync(self.service.set_typing, self.conversation_id, "customer", frame.get("on") is True)
 
     async def handle(self, raw: str) -> None:
         if len(raw.encode()) > self.service.settings.max_frame_bytes:
@@ -128,7 +219,8 @@ class ChatSession:
             await self.error("invalid_json")
             return
         kind = frame.get("type") if isinstance(frame, dict) else None
-        handler = {"start": self.start, "resume": self.resume, "message": self.message}.get(kind)
+        handler = {"start": self.start, "resume": self.resume, "message": self.message,
+                   "leave_message": self.leave_message, "typing": self.typing}.get(kind)
         if kind == "ping":
             await self.ws.send_json({"type": "pong"})
         elif handler is None:
@@ -160,5 +252,7 @@ def router(service: ConversationService) -> APIRouter:
                 await session.handle(raw)
         except (WebSocketDisconnect, RuntimeError):  # closed mid-turn: what was stored is replayed on resume
             return
+        finally:
+            session.stop()
 
     return api

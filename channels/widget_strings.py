@@ -31,6 +31,34 @@ WIDGET_STRINGS: dict[str, str] = {
     "demo_intro": N_("Ask about job seeking, recruiting, starting a business or funding. "
                      "The chat opens from the button in the corner."),
     "error": N_("Something went wrong. Please try again."),
+    # who answers (header subtitle, typing indicator) and the queue line
+    "subtitle_bot": N_("Virtual assistant"),
+    "subtitle_queue": N_("Waiting for an expert"),
+    "subtitle_agent": N_("{name}, expert"),
+    "expert": N_("Expert"),
+    "agent_typing": N_("{name} is typing…"),
+    "expert_typing": N_("The expert is typing…"),
+    "queue_position": N_("You are number {position} in the queue. Estimated wait about {minutes} min."),
+    "queue_position_short": N_("You are number {position} in the queue."),
+    # leave a message / call back form (titles as on the no_agents buttons of handoff/desk.py)
+    "leave_message_title": N_("Leave a message"),
+    "leave_message_intro": N_("An expert will reply to you by email."),
+    "callback_title": N_("Ask for a call back"),
+    "callback_intro": N_("An expert will call you back."),
+    "email_label": N_("Email address"),
+    "phone_label": N_("Phone number"),
+    "message_label": N_("Message"),
+    "callback_text_label": N_("When and about what should we call you?"),
+    "optional": N_("(optional)"),
+    "cancel": N_("Cancel"),
+    "sending": N_("Sending…"),
+    "error_email_empty": N_("Enter your email address."),
+    "error_email_invalid": N_("Check the email address. It should look like name@example.fi."),
+    "error_phone_empty": N_("Enter your phone number."),
+    "error_phone_invalid": N_("Check the phone number, for example 040 123 4567 or +358 40 123 4567."),
+    "error_text_empty": N_("Write your message."),
+    "message_sent": N_("Your message has been sent."),
+    "callback_sent": N_("Your call back request has been sent."),
 }
 
 

@@ -12,6 +12,7 @@ from assistant.runtime import free_port
 from assistant.settings import Settings
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+DATA = Path(__file__).resolve().parent / "data"
 
 
 @pytest.fixture
@@ -27,11 +28,12 @@ def offline_settings(sqlite_url: str) -> Settings:
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory):
-    """The real product: trained (cached) Rasa server and the app as its own process, on free ports."""
+    """The real product: trained (cached) Rasa server and the app as its own process, on free ports.
+    Its queues are always open (tests/data/queues-open.yml), so staffing, not the weekday, decides."""
     from assistant.runtime import Stack
     db = tmp_path_factory.mktemp("e2e") / "neuvo.db"
     settings = Settings(database_url=f"sqlite:///{db}", port=free_port(), rasa_port=free_port())
-    with Stack(settings) as running:
+    with Stack(settings, env={"NEUVO_QUEUES": str(DATA / "queues-open.yml")}) as running:
         yield running
 
 

@@ -56,14 +56,15 @@ def test_failed_clarification_offers_a_human(api):
     assert "asiantuntija" in texts(offer)
     assert [b["payload"] for m in offer["messages"] for b in m["buttons"]] == ["/request_human", "/deny"]
     handoff = ask(api, "kyllä kiitos", offer["conversation_id"])
-    assert handoff["state"] == "handoff_requested"
-    meanwhile = ask(api, "Mikä on työkokeilu?", offer["conversation_id"])  # answered, and the request stands
-    assert meanwhile["messages"][0]["service"] == "work_trial" and meanwhile["state"] == "handoff_requested"
+    assert handoff["state"] == "no_agents"  # nobody is logged in to the console: a message or a call back is offered
+    assert [b["payload"] for b in handoff["messages"][-1]["buttons"]] == ["/leave_message", "/callback"]
+    meanwhile = ask(api, "Mikä on työkokeilu?", offer["conversation_id"])  # the bot still answers
+    assert meanwhile["messages"][0]["service"] == "work_trial" and meanwhile["state"] == "bot"
 
 
 def test_asking_for_a_person_requests_a_handoff_in_swedish(api):
     body = ask(api, "Jag vill prata med en riktig människa", lang="sv")
-    assert body["understood"]["intent"] == "request_human" and body["state"] == "handoff_requested"
+    assert body["understood"]["intent"] == "request_human" and body["state"] == "no_agents"
     assert "sakkunnig" in texts(body)
 
 

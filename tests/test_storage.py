@@ -20,7 +20,7 @@ def concurrent_appends(url: str) -> list[int]:
     service = ConversationService(settings, session_factory(url), engine=None, understander=None)
     conversation = service._create("fi", None, "rest")
     with ThreadPoolExecutor(8) as pool:
-        list(pool.map(lambda i: service._append(conversation.id, "customer", [{"text": f"m{i}"}, {"text": f"n{i}"}]), range(40)))
+        list(pool.map(lambda i: service.append(conversation.id, "customer", [{"text": f"m{i}"}, {"text": f"n{i}"}]), range(40)))
     _, messages = service.history(conversation.id)
     return [m.seq for m in messages]
 

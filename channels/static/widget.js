@@ -42,9 +42,42 @@
     skip: "Skip",
     rating_thanks: "Thank you for your feedback!",
     language: "Language",
-    error: "Something went wrong. Please try again."
+    error: "Something went wrong. Please try again.",
+    subtitle_bot: "Virtual assistant",
+    subtitle_queue: "Waiting for an expert",
+    subtitle_agent: "{name}, expert",
+    expert: "Expert",
+    agent_typing: "{name} is typing…",
+    expert_typing: "The expert is typing…",
+    queue_position: "You are number {position} in the queue. Estimated wait about {minutes} min.",
+    queue_position_short: "You are number {position} in the queue.",
+    leave_message_title: "Leave a message",
+    leave_message_intro: "An expert will reply to you by email.",
+    callback_title: "Ask for a call back",
+    callback_intro: "An expert will call you back.",
+    email_label: "Email address",
+    phone_label: "Phone number",
+    message_label: "Message",
+    callback_text_label: "When and about what should we call you?",
+    optional: "(optional)",
+    cancel: "Cancel",
+    sending: "Sending…",
+    error_email_empty: "Enter your email address.",
+    error_email_invalid: "Check the email address. It should look like name@example.fi.",
+    error_phone_empty: "Enter your phone number.",
+    error_phone_invalid: "Check the phone number, for example 040 123 4567 or +358 40 123 4567.",
+    error_text_empty: "Write your message.",
+    message_sent: "Your message has been sent.",
+    callback_sent: "Your call back request has been sent."
   };
   var S = copy(DEFAULTS);
+
+  // "{name} is typing…" + {name: "Anna"}; the values are plain text, shown with text nodes only.
+  function fmt(template, values) {
+    return String(template).replace(/\{(\w+)\}/g, function (all, key) {
+      return Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : all;
+    });
+  }
 
   function copy(o) {
     var r = {};
@@ -65,6 +98,10 @@
   state.last_seq = state.last_seq || 0;
   state.messages = Array.isArray(state.messages) ? state.messages : [];
   state.pending = Array.isArray(state.pending) ? state.pending : [];
+  // Who answers: "bot", "queue" (waiting for an expert) or "agent" (state.agent = the expert's name).
+  state.mode = ["bot", "queue", "agent"].indexOf(state.mode) >= 0 ? state.mode : "bot";
+  state.agent = typeof state.agent === "string" && state.agent ? state.agent : null;
+  state.queue = state.queue && typeof state.queue.position === "number" ? state.queue : null;
   state.lang = pickLang(state.lang) || pickLang(script.getAttribute("data-lang")) ||
     pickLang(document.documentElement.lang) || "fi";
 
@@ -125,7 +162,12 @@
   panel.hidden = true;
 
   var header = el("div", "neuvo-header");
+  var avatar = el("span", "neuvo-avatar", { "aria-hidden": "true" });
+  var heading = el("div", "neuvo-heading");
   var title = el("h2", "neuvo-title", { id: uid + "-title" });
+  var subtitle = el("p", "neuvo-subtitle");
+  heading.appendChild(title);
+  heading.appendChild(subtitle);
   var langLabel = el("label", "neuvo-visually-hidden", { "for": uid + "-lang" });
   var langSelect = el("select", "neuvo-lang", { id: uid + "-lang" });
   LANGS.forEach(function (l) {
@@ -138,7 +180,8 @@
   var closeText = el("span", "neuvo-visually-hidden");
   closeBtn.appendChild(closeIcon);
   closeBtn.appendChild(closeText);
-  header.appendChild(title);
+  header.appendChild(avatar);
+  header.appendChild(heading);
   header.appendChild(langLabel);
   header.appendChild(langSelect);
   header.appendChild(closeBtn);
@@ -152,6 +195,7 @@
   typing.appendChild(dots);
   typing.appendChild(typingText);
 
+  var queueLine = el("div", "neuvo-queue", { role: "status" }); // the place in the queue, read out when it changes
   var status = el("div", "neuvo-status", { role: "status" });
   var quick = el("div", "neuvo-quick-replies");
   quick.hidden = true;
@@ -193,14 +237,50 @@
   ratingButtons.appendChild(ratingSkip);
   rating.appendChild(ratingButtons);
 
+  // Leave a message / call back request, offered by the no_agents system message.
+  var contact = el("form", "neuvo-contact", { novalidate: "novalidate", "aria-labelledby": uid + "-contact-title" });
+  contact.hidden = true;
+  var contactTitle = el("h3", "neuvo-contact-title", { id: uid + "-contact-title" });
+  var contactIntro = el("p", "neuvo-contact-intro");
+  contact.appendChild(contactTitle);
+  contact.appendChild(contactIntro);
+  function field(name, tag, attrs) {
+    var wrap = el("div", "neuvo-field");
+    var label = el("label", "neuvo-field-label", { "for": uid + "-" + name });
+    var labelText = el("span");
+    var note = el("span", "neuvo-field-note");
+    label.appendChild(labelText);
+    label.appendChild(document.createTextNode(" "));
+    label.appendChild(note);
+    var control = el(tag, "neuvo-field-input", attrs);
+    control.id = uid + "-" + name;
+    var error = el("p", "neuvo-field-error", { id: uid + "-" + name + "-error" });
+    wrap.appendChild(label);
+    wrap.appendChild(control);
+    wrap.appendChild(error);
+    contact.appendChild(wrap);
+    return { wrap: wrap, label: labelText, note: note, control: control, error: error, errorKey: null, errorText: null };
+  }
+  var fEmail = field("email", "input", { type: "email", name: "email", autocomplete: "email", maxlength: "254", spellcheck: "false" });
+  var fPhone = field("phone", "input", { type: "tel", name: "phone", autocomplete: "tel", maxlength: "40" });
+  var fText = field("text", "textarea", { name: "text", rows: "3", maxlength: String(MAX_CHARS) });
+  var contactButtons = el("div", "neuvo-contact-buttons");
+  var contactSubmit = el("button", "neuvo-send", { type: "submit" });
+  var contactCancel = el("button", "neuvo-secondary", { type: "button" });
+  contactButtons.appendChild(contactSubmit);
+  contactButtons.appendChild(contactCancel);
+  contact.appendChild(contactButtons);
+
   panel.appendChild(header);
   panel.appendChild(log);
   panel.appendChild(typing);
+  panel.appendChild(queueLine);
   panel.appendChild(status);
   panel.appendChild(quick);
   panel.appendChild(form);
   panel.appendChild(actions);
   panel.appendChild(rating);
+  panel.appendChild(contact);
   root.appendChild(panel);
   root.appendChild(launcher);
 
@@ -219,11 +299,124 @@
     input.placeholder = S.input;
     setText(sendBtn, S.send);
     setText(humanBtn, S.human);
-    setText(typingText, S.typing);
     setText(legend, S.rating_question);
     ratingLabels.forEach(function (lab, i) { setText(lab, S["rating_" + (i + 1)]); });
     setText(ratingSubmit, S.rating_submit);
     setText(ratingSkip, S.skip);
+    renderMode();
+    renderContactLabels();
+  }
+
+  // ---------------------------------------------------------------- who answers: bot, queue or an expert
+  function initials(name) {
+    var words = name.replace(/^\s+|\s+$/g, "").split(/\s+/);
+    var first = words[0].charAt(0), last = words.length > 1 ? words[words.length - 1].charAt(0) : "";
+    return (first + last).toUpperCase() || "?";
+  }
+
+  function typingLabel(from) {
+    if (from !== "agent") return S.typing;
+    return state.agent ? fmt(S.agent_typing, { name: state.agent }) : S.expert_typing;
+  }
+
+  function queueText() {
+    var q = state.mode === "queue" ? state.queue : null;
+    if (!q || typeof q.position !== "number") return "";
+    if (typeof q.wait_minutes === "number" && q.wait_minutes >= 0)
+      return fmt(S.queue_position, { position: q.position, minutes: Math.round(q.wait_minutes) });
+    return fmt(S.queue_position_short, { position: q.position });
+  }
+
+  function renderMode() {
+    var agent = state.mode === "agent";
+    setText(subtitle, agent ? (state.agent ? fmt(S.subtitle_agent, { name: state.agent }) : S.expert)
+      : state.mode === "queue" ? S.subtitle_queue : S.subtitle_bot);
+    setText(avatar, agent && state.agent ? initials(state.agent) : "N");
+    avatar.setAttribute("data-mode", state.mode);
+    panel.setAttribute("data-mode", state.mode);
+    setText(typingText, typingLabel(typing.getAttribute("data-from")));
+    var text = queueText();
+    if (queueLine.textContent !== text) setText(queueLine, text); // unchanged text is not read out again
+    updateBottom();
+  }
+
+  function setMode(mode, agentName, queue) {
+    state.mode = mode;
+    state.agent = mode === "agent" && typeof agentName === "string" && agentName ? agentName.slice(0, 80) : null;
+    state.queue = mode === "queue" ? queue || null : null;
+    if (mode !== "agent" && typing.getAttribute("data-from") === "agent") showTyping(false);
+    save();
+    renderMode();
+  }
+
+  function queueInfo(position, minutes) {
+    return typeof position === "number" && position > 0
+      ? { position: position, wait_minutes: typeof minutes === "number" ? minutes : null } : null;
+  }
+
+  // A system message that has just arrived changes who answers.
+  function applyEvent(m) {
+    var d = m.details && typeof m.details === "object" ? m.details : {};
+    switch (m.event) {
+      case "queued":
+        setMode("queue", null, queueInfo(d.position, d.wait_minutes));
+        break;
+      case "transferred":
+        setMode("queue", null, queueInfo(d.position, d.wait_minutes)); // in the new queue
+        break;
+      case "agent_joined":
+        setMode("agent", d.agent, null);
+        break;
+      case "agent_left":
+      case "returned_to_bot":
+      case "no_agents":
+      case "message_left":
+      case "callback_requested":
+        setMode("bot", null, null);
+        break;
+      case "closed":
+        setMode("bot", null, null);
+        ratingDue();
+        break;
+      default:
+        break;
+    }
+  }
+
+  // After a resume, the conversation's state on the server wins over what this tab remembered.
+  function syncMode(serverState) {
+    var mode = serverState === "agent" ? "agent"
+      : serverState === "queued" || serverState === "handoff_requested" ? "queue"
+      : typeof serverState === "string" ? "bot" : null;
+    if (mode && mode !== state.mode) setMode(mode, state.agent, null);
+  }
+
+  // ---------------------------------------------------------------- typing indicators
+  var typingTimer = null;
+  function showTyping(on, from) {
+    clearTimeout(typingTimer);
+    typingTimer = null;
+    if (!on) {
+      typing.hidden = true;
+      typing.removeAttribute("data-from");
+      return;
+    }
+    from = from === "agent" ? "agent" : "bot";
+    typing.setAttribute("data-from", from);
+    setText(typingText, typingLabel(from));
+    typing.hidden = false;
+    scrollDown();
+    // An expert's console may never send "off" (tab closed): hide 6 s after the last "on".
+    if (from === "agent") typingTimer = setTimeout(function () { showTyping(false); }, 6000);
+  }
+
+  // ---------------------------------------------------------------- what the bottom of the panel shows
+  // One of: the composer (with quick replies and "Talk to a human"), the rating, or the contact form.
+  function updateBottom() {
+    var composer = rating.hidden && contact.hidden;
+    form.hidden = !composer;
+    actions.hidden = !composer || state.mode !== "bot"; // already waiting for or talking with an expert
+    quick.hidden = !composer || quick.childNodes.length === 0;
   }
 
   function fetchStrings(lang) {
@@ -247,6 +440,10 @@
     var from = ["customer", "bot", "agent", "system"].indexOf(m.from) >= 0 ? m.from : "system";
     var bubble = el("div", "neuvo-msg neuvo-msg-" + from + (m.pending ? " neuvo-msg-pending" : ""));
     if (m.id) bubble.setAttribute("data-id", m.id);
+    if (from === "system" && typeof m.event === "string") bubble.setAttribute("data-event", m.event);
+    if (from === "agent" && typeof m.author === "string" && m.author) {
+      bubble.appendChild(setText(el("div", "neuvo-msg-author"), m.author));
+    }
     var body = el("div", "neuvo-msg-text");
     appendLinkified(body, m.text);
     bubble.appendChild(body);
@@ -265,16 +462,21 @@
     var buttons = lastMsg && lastMsg.from !== "customer" && Array.isArray(lastMsg.buttons) ? lastMsg.buttons : [];
     buttons.forEach(function (b) {
       if (!b || typeof b.payload !== "string") return;
-      var btn = el("button", "neuvo-quick-reply", { type: "button" });
+      var btn = el("button", "neuvo-quick-reply", { type: "button", "data-payload": b.payload });
       setText(btn, b.title || b.payload);
       btn.addEventListener("click", function () {
+        // The no_agents offer opens a form in the panel; the payload itself is not a message.
+        if (b.payload === "/leave_message" || b.payload === "/callback") {
+          openContact(b.payload === "/callback" ? "callback" : "message", b.payload);
+          return;
+        }
         lastMsg.buttons = [];
         send(b.payload, b.title || b.payload);
         input.focus();
       });
       quick.appendChild(btn);
     });
-    quick.hidden = quick.childNodes.length === 0;
+    updateBottom();
   }
 
   function scrollDown() { log.scrollTop = log.scrollHeight; }
@@ -292,6 +494,11 @@
     renderMessage(m);
     renderQuickReplies();
     scrollDown();
+  }
+
+  function pendingIndex(id) {
+    for (var i = 0; i < state.pending.length; i++) if (state.pending[i].id === id) return i;
+    return -1;
   }
 
   function markAcked(id, seq) {
@@ -379,7 +586,7 @@
       ws = null;
       ready = false;
       clearInterval(pingTimer);
-      typing.hidden = true;
+      showTyping(false);
       lost = true;
       showStatus(S.connection_lost);
       scheduleReconnect();
@@ -402,7 +609,16 @@
     ready = true;
     attempts = 0;
     if (lost) { lost = false; showStatus(S.reconnected, true); }
-    state.pending.forEach(function (p) { frame({ type: "message", id: p.id, text: p.text }); });
+    state.pending.forEach(function (p) { frame(p.frame || { type: "message", id: p.id, text: p.text }); });
+  }
+
+  function resetConversation() {
+    state.rated = false; // a new conversation may be rated again
+    state.rating_asked = false;
+    state.rating_due = false;
+    state.mode = "bot";
+    state.agent = null;
+    state.queue = null;
   }
 
   function handle(f) {
@@ -410,25 +626,33 @@
       case "started":
         state.token = f.token;
         state.last_seq = 0;
-        state.rated = false; // a new conversation may be rated again
+        resetConversation();
         save();
+        renderMode();
         onReady();
         break;
       case "resumed":
+        syncMode(f.state);
         onReady();
         break;
       case "ack":
+        var acked = state.pending[pendingIndex(String(f.id))];
         markAcked(String(f.id), typeof f.seq === "number" ? f.seq : null);
+        if (acked && acked.frame && acked.frame.type === "leave_message") contactAcked(acked);
         break;
       case "message":
         onMessage(f);
         break;
       case "typing":
-        typing.hidden = !f.on;
-        if (f.on) scrollDown();
+        showTyping(!!f.on, f.from);
         break;
       case "status":
-        break; // the bot's own messages tell the customer what happens next
+        // Not stored: the place in the queue. Other changes come as stored system messages.
+        if (f.event === "queue_position" && state.mode !== "agent") {
+          var q = queueInfo(f.position, f.wait_minutes);
+          if (q) setMode("queue", null, q);
+        }
+        break;
       case "error":
         onError(f);
         break;
@@ -446,12 +670,20 @@
       if (seq > state.last_seq) state.last_seq = seq;
     }
     var text = typeof f.text === "string" ? f.text : "";
-    addMessage({
+    var m = {
       seq: seq, from: f.from, text: text, id: f.id || null,
       buttons: Array.isArray(f.buttons) ? f.buttons : [],
       source_url: typeof f.source_url === "string" ? f.source_url : null,
       hidden: f.from === "customer" && text.charAt(0) === "/" // a replayed command or button payload
-    });
+    };
+    if (f.from === "agent" && typeof f.author === "string") m.author = f.author.slice(0, 80);
+    if (f.from === "system" && typeof f.event === "string") {
+      m.event = f.event;
+      if (f.details && typeof f.details === "object") m.details = f.details;
+    }
+    if (f.from === "agent" && typing.getAttribute("data-from") === "agent") showTyping(false);
+    addMessage(m);
+    if (m.event) applyEvent(m);
   }
 
   function onError(f) {
@@ -459,12 +691,29 @@
       // The conversation cannot be resumed: start a new one, keeping unsent messages.
       state.token = null;
       state.last_seq = 0;
+      resetConversation();
       seen = {};
       state.messages = state.messages.filter(function (m) { return m.pending; });
       save();
       renderAll();
+      renderMode();
       frame(REGION ? { type: "start", lang: state.lang, region: REGION } : { type: "start", lang: state.lang });
       return;
+    }
+    var contactError = f.code === "invalid_email" || f.code === "invalid_phone";
+    if (contactError || f.code === "empty_message" || f.code === "message_too_long" || f.code === "invalid_id") {
+      // The oldest unacknowledged frame was refused (answers come in order): do not resend it forever.
+      var at = 0;
+      if (contactError) {
+        at = -1;
+        for (var i = 0; i < state.pending.length && at < 0; i++) if (state.pending[i].frame) at = i;
+      }
+      if (at >= 0 && state.pending[at] && state.pending[at].frame) {
+        var bad = state.pending.splice(at, 1)[0];
+        save();
+        contactRefused(bad.frame, f.code, typeof f.message === "string" && f.message ? f.message : S.error);
+        return;
+      }
     }
     if (f.code === "empty_message" || f.code === "message_too_long" || f.code === "invalid_id") {
       // The oldest unacknowledged message was refused: do not resend it forever.
@@ -474,7 +723,7 @@
         save();
         renderAll();
       }
-      typing.hidden = true;
+      showTyping(false);
     }
     showStatus(typeof f.message === "string" && f.message ? f.message : S.error, true);
   }
@@ -492,7 +741,8 @@
     save();
     ensureConnected();
     scrollDown();
-    if (restoring !== true) input.focus();
+    if (state.rating_due && !state.rated && !state.rating_asked) showRating("closed", restoring === true);
+    else if (restoring !== true) (contact.hidden ? input : contactFirstField()).focus();
   }
 
   function close() {
@@ -509,33 +759,56 @@
     return state.messages.some(function (m) { return m.from === "bot" || m.from === "agent"; });
   }
 
-  function showRating() {
-    form.hidden = true;
-    actions.hidden = true;
-    quick.hidden = true;
+  // reason "close": the customer closes the panel; "closed": the expert closed the conversation.
+  var ratingReason = "close";
+  function showRating(reason, noFocus) {
+    ratingReason = reason;
+    state.rating_asked = true; // once per conversation
+    state.rating_due = false;
+    save();
+    var ae = document.activeElement;
+    var hadFocus = ae && (form.contains(ae) || actions.contains(ae) || quick.contains(ae) || contact.contains(ae));
+    hideContact();
     rating.hidden = false;
+    updateBottom();
     var checked = rating.querySelector("input:checked");
     if (checked) checked.checked = false;
-    rating.querySelector("input").focus();
+    // Asked for, or the focus was in what is now hidden; otherwise the focus is not taken away.
+    if (reason === "close" || (hadFocus && !noFocus)) rating.querySelector("input").focus();
   }
 
   function hideRating() {
     if (rating.hidden) return;
     rating.hidden = true;
-    form.hidden = false;
-    actions.hidden = false;
     renderQuickReplies();
+  }
+
+  // The expert closed the conversation: ask for the rating now, or when the panel opens next.
+  function ratingDue() {
+    if (state.rated || state.rating_asked) return;
+    state.rating_due = true;
+    save();
+    if (isOpen() && rating.hidden) showRating("closed");
+  }
+
+  function afterRating() {
+    if (ratingReason === "closed") { // stay in the conversation
+      hideRating();
+      input.focus();
+    } else {
+      close();
+    }
   }
 
   launcher.addEventListener("click", function () { open(); });
   closeBtn.addEventListener("click", function () {
-    if (rating.hidden && !state.rated && hasBotAnswer()) showRating();
+    if (rating.hidden && contact.hidden && !state.rated && !state.rating_asked && hasBotAnswer()) showRating("close");
     else close();
   });
   ratingSkip.addEventListener("click", function () {
     state.rated = true; // ask once per conversation
     save();
-    close();
+    afterRating();
   });
   rating.addEventListener("submit", function (ev) {
     ev.preventDefault();
@@ -545,8 +818,149 @@
     send("/feedback{\"rating\": " + Number(checked.value) + "}", null, true);
     hideRating();
     showStatus(S.rating_thanks, true);
+    if (ratingReason === "closed") {
+      input.focus();
+      return;
+    }
     closeBtn.focus();
     setTimeout(function () { if (isOpen()) close(); }, 1500);
+  });
+
+  // ---------------------------------------------------------------- leave a message / call back
+  var contactKind = "message", contactOpener = null, contactPendingId = null;
+  // The same rules as the server's (handoff/desk.py), so that what passes here is accepted there.
+  var EMAIL_RE = /^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$/;
+  function validPhone(v) {
+    return /^\+?[0-9][0-9 ()-]{5,19}$/.test(v) && v.replace(/\D/g, "").length >= 6;
+  }
+  function trim(v) { return String(v || "").replace(/^\s+|\s+$/g, ""); }
+
+  // key: a string key (translated again on a language switch); text: a server message.
+  function setFieldError(f, key, text) {
+    f.errorKey = key || null;
+    f.errorText = key ? null : text || null;
+    var message = key ? S[key] : text || "";
+    setText(f.error, message);
+    if (message) {
+      f.control.setAttribute("aria-invalid", "true");
+      f.control.setAttribute("aria-describedby", f.error.id);
+    } else {
+      f.control.removeAttribute("aria-invalid");
+      f.control.removeAttribute("aria-describedby");
+    }
+  }
+
+  function renderContactLabels() {
+    var callback = contactKind === "callback";
+    setText(contactTitle, callback ? S.callback_title : S.leave_message_title);
+    setText(contactIntro, callback ? S.callback_intro : S.leave_message_intro);
+    setText(fEmail.label, S.email_label);
+    setText(fPhone.label, S.phone_label);
+    setText(fText.label, callback ? S.callback_text_label : S.message_label);
+    setText(fText.note, callback ? S.optional : "");
+    setText(contactSubmit, S.send);
+    setText(contactCancel, S.cancel);
+    [fEmail, fPhone, fText].forEach(function (f) { if (f.errorKey) setText(f.error, S[f.errorKey]); });
+  }
+
+  // kind "message" | "callback"; opener: payload of the button that gets the focus back; values: prefill.
+  function openContact(kind, opener, values) {
+    values = values || {};
+    hideRating();
+    contactKind = kind === "callback" ? "callback" : "message";
+    contactOpener = opener || null;
+    contactPendingId = null;
+    contactSubmit.removeAttribute("aria-disabled");
+    contact.setAttribute("data-kind", contactKind);
+    var callback = contactKind === "callback";
+    fEmail.wrap.hidden = callback;
+    fPhone.wrap.hidden = !callback;
+    fEmail.control.required = !callback;
+    fPhone.control.required = callback;
+    fText.control.required = !callback;
+    fEmail.control.value = typeof values.email === "string" ? values.email : "";
+    fPhone.control.value = typeof values.phone === "string" ? values.phone : "";
+    fText.control.value = typeof values.text === "string" ? values.text : "";
+    [fEmail, fPhone, fText].forEach(function (f) { setFieldError(f, null, null); });
+    renderContactLabels();
+    contact.hidden = false;
+    updateBottom();
+    contact.scrollTop = 0;
+    scrollDown(); // the log got shorter: keep its last message (the offer) in view
+    contactFirstField().focus();
+  }
+
+  function contactFirstField() { return (contactKind === "callback" ? fPhone : fEmail).control; }
+
+  // Returns whether the focus was in the form.
+  function hideContact() {
+    if (contact.hidden) return false;
+    var hadFocus = contact.contains(document.activeElement);
+    contact.hidden = true;
+    contactPendingId = null;
+    renderQuickReplies();
+    scrollDown();
+    return hadFocus;
+  }
+
+  // Cancel or Escape: back to the button that opened the form (or the composer).
+  function cancelContact() {
+    var opener = contactOpener;
+    hideContact();
+    var buttons = quick.querySelectorAll(".neuvo-quick-reply");
+    for (var i = 0; i < buttons.length; i++) {
+      if (buttons[i].getAttribute("data-payload") === opener) { buttons[i].focus(); return; }
+    }
+    input.focus();
+  }
+
+  function contactAcked(p) {
+    if (!contact.hidden && contactPendingId === p.id && hideContact() && isOpen()) input.focus();
+    showStatus(p.frame.kind === "callback" ? S.callback_sent : S.message_sent, true);
+  }
+
+  function contactRefused(fr, code, message) {
+    if (!isOpen()) open(true);
+    if (contact.hidden || contactKind !== fr.kind) openContact(fr.kind, null, fr);
+    contactPendingId = null;
+    contactSubmit.removeAttribute("aria-disabled");
+    showStatus("");
+    var f = code === "invalid_email" ? fEmail : code === "invalid_phone" ? fPhone
+      : code === "empty_message" || code === "message_too_long" ? fText : null;
+    if (!f || f.wrap.hidden) { showStatus(message, true); return; }
+    setFieldError(f, null, message);
+    f.control.focus();
+  }
+
+  contact.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    if (contactPendingId) return; // sent already, waiting for the server
+    var callback = contactKind === "callback";
+    var email = trim(fEmail.control.value), phone = trim(fPhone.control.value), text = trim(fText.control.value);
+    var invalid = [];
+    function check(f, key) { setFieldError(f, key, null); if (key) invalid.push(f); }
+    check(fEmail, callback ? null : !email ? "error_email_empty" : !EMAIL_RE.test(email) ? "error_email_invalid" : null);
+    check(fPhone, !callback ? null : !phone ? "error_phone_empty" : !validPhone(phone) ? "error_phone_invalid" : null);
+    check(fText, !callback && !text ? "error_text_empty" : null);
+    if (invalid.length) { invalid[0].control.focus(); return; }
+    var id = newId();
+    var f = { type: "leave_message", id: id, kind: contactKind, email: callback ? "" : email,
+      phone: callback ? phone : "", text: text.slice(0, MAX_CHARS) };
+    state.pending.push({ id: id, frame: f }); // resent after a reconnect until acknowledged
+    save();
+    contactPendingId = id;
+    contactSubmit.setAttribute("aria-disabled", "true");
+    showStatus(S.sending);
+    ensureConnected();
+    if (ready) frame(f);
+  });
+  contactCancel.addEventListener("click", cancelContact);
+  contact.addEventListener("keydown", function (ev) {
+    if (ev.key === "Escape" || ev.key === "Esc") {
+      ev.preventDefault();
+      ev.stopPropagation(); // closes the form, not the panel
+      cancelContact();
+    }
   });
 
   panel.addEventListener("keydown", function (ev) {
@@ -562,6 +976,14 @@
     if (!text) return;
     input.value = "";
     send(text.slice(0, MAX_CHARS));
+  });
+  // The expert sees that the customer is typing: at most one frame per 3 s, only when connected.
+  var typingSentAt = 0;
+  input.addEventListener("input", function () {
+    if (!ready || !/\S/.test(input.value)) return;
+    var now = Date.now();
+    if (now - typingSentAt < 3000) return;
+    if (frame({ type: "typing", on: true })) typingSentAt = now;
   });
   input.addEventListener("keydown", function (ev) {
     if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) {

@@ -1,0 +1,130 @@
+"""Contact-centre accounts, their console sessions, and who may see and take which conversation.
+
+Passwords are argon2id hashes; a session is a random cookie whose SHA-256 alone is stored (a leaked
+database gives no usable session), kept in the database so every worker knows it, and it ends after
+an idle timeout.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from assistant.models import ConsoleSession, Conversation, User, utcnow
+
+ROLES = ("agent", "supervisor", "regional_advisor", "admin")
+LANGUAGES = ("fi", "sv", "en")
+IDLE_TIMEOUT = dt.timedelta(minutes=30)
+MAX_SESSION = dt.timedelta(hours=12)
+ONLINE_WITHIN = dt.timedelta(minutes=2)  # an online agent's console checks in every minute
+_hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash("not a password")  # unknown users cost the same time as wrong passwords
+
+
+class AccountError(ValueError):
+    pass
+
+
+def create_user(sessions: sessionmaker, username: str, password: str, name: str, role: str,
+                languages: list[str], region: str | None = None, max_chats: int = 3,
+                topics: list[str] | None = None, ui_language: str = "fi") -> User:
+    if role not in ROLES:
+        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+    if not languages or set(languages) - set(LANGUAGES):
+        raise AccountError("languages must be a comma-separated subset of fi, sv, en")
+    if (role == "regional_advisor") != bool(region):
+        raise AccountError("a regional advisor needs --region (and only a regional advisor has one)")
+    if len(password) < 10:
+        raise AccountError("the password must have at least 10 characters")
+    user = User(username=username, name=name, password_hash=_hasher.hash(password), role=role, region=region,
+                languages=list(languages), topics=topics, max_chats=max_chats, status="offline",
+                ui_language=ui_language if ui_language in LANGUAGES else "fi")
+    with sessions.begin() as db:
+        if db.scalar(select(User).where(User.username == username)):
+            raise AccountError(f"user {username!r} exists already")
+        db.add(user)
+    return user
+
+
+def authenticate(sessions: sessionmaker, username: str, password: str) -> User | None:
+    with sessions() as db:
+        user = db.scalar(select(User).where(User.username == username))
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    return user
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def open_session(sessions: sessionmaker, user: User) -> tuple[str, str]:
+    """A new session: (cookie token, CSRF token)."""
+    token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
+    with sessions.begin() as db:
+        db.add(ConsoleSession(token_hash=_digest(token), user_id=user.id, csrf=csrf))
+        db.get(User, user.id).status = "online"
+    return token, csrf
+
+
+def session_user(sessions: sessionmaker, token: str | None) -> tuple[User, str] | None:
+    """The user and CSRF token of a live session (touching it), or None when unknown or expired."""
+    if not token:
+        return None
+    now = utcnow()
+    with sessions.begin() as db:
+        row = db.get(ConsoleSession, _digest(token))
+        if row is None:
+            return None
+        if _aware(row.last_seen) < now - IDLE_TIMEOUT or _aware(row.created_at) < now - MAX_SESSION:
+            db.delete(row)
+            return None
+        if _aware(row.last_seen) < now - dt.timedelta(seconds=20):
+            row.last_seen = now
+        user = db.get(User, row.user_id)
+        return user, row.csrf
+
+
+def close_session(sessions: sessionmaker, token: str | None) -> None:
+    if token:
+        with sessions.begin() as db:
+            db.execute(delete(ConsoleSession).where(ConsoleSession.token_hash == _digest(token)))
+
+
+def online_users(db: Session, now: dt.datetime) -> list[User]:
+    """Agents marked online whose console checked in lately (a closed browser does not count)."""
+    live = select(ConsoleSession.user_id).where(ConsoleSession.last_seen >= now - ONLINE_WITHIN)
+    return list(db.scalars(select(User).where(User.status == "online", User.id.in_(live))))
+
+
+# -- access -------------------------------------------------------------------------------------------
+
+def serves(user: User, queue_id: str) -> bool:
+    """Whether the user works this queue (takes its conversations)."""
+    kind, _, key = queue_id.partition(":")
+    if user.role == "regional_advisor":
+        return queue_id == f"region:{user.region}"
+    if user.role == "agent":
+        return kind == "topic" and (user.topics is None or key in user.topics)
+    return True  # supervisor, admin
+
+
+def may_see(user: User, conversation: Conversation) -> bool:
+    if conversation.agent_id == user.id or user.role in ("supervisor", "admin"):
+        return True
+    return conversation.queue is not None and serves(user, conversation.queue)
+
+
+def may_claim(user: User, conversation: Conversation) -> bool:
+    return may_see(user, conversation) and conversation.language in user.languages
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)

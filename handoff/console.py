@@ -1,0 +1,459 @@
+"""The agent console: its page, its JSON API and its live-update websocket (docs/handoff.md).
+
+Only a logged-in contact-centre account gets anything here: a session cookie (HttpOnly, SameSite=Strict)
+plus a CSRF token on every change, an Origin check, and per-conversation access rules (handoff.agents).
+A customer's resume token opens nothing here.
+"""
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+from pathlib import Path
+
+from anyio import to_thread
+from fastapi import APIRouter, Request, WebSocket
+from fastapi.responses import FileResponse, JSONResponse, Response
+from sqlalchemy import func, select
+
+from assistant.api import request_language
+from assistant.conversation import ConversationNotFound, ConversationService, InvalidMessage
+from assistant.i18n import N_, gettext
+from assistant.models import Conversation, HandoffEvent, Message, User, utcnow
+from handoff import agents
+from handoff.console_strings import strings
+from handoff.desk import OUTCOMES, WAITING, AlreadyClaimed, Desk, NotAllowed
+from handoff.queues import queues
+from nlu.places import regions
+
+log = logging.getLogger("neuvo.console")
+STATIC = Path(__file__).resolve().parent / "static"
+COOKIE = "neuvo_console"
+CSP = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+ERRORS = {
+    "login_required": N_("Please log in."),
+    "invalid_login": N_("Wrong username or password."),
+    "forbidden": N_("You may not do that."),
+    "csrf": N_("The request could not be verified. Reload the page and try again."),
+    "not_found": N_("Conversation not found."),
+    "already_claimed": N_("Another agent has already taken this conversation."),
+    "not_allowed": N_("This conversation is not in your queues or not in your languages."),
+    "not_held": N_("Take the conversation first."),
+    "unknown_queue": N_("Unknown queue."),
+    "unknown_outcome": N_("Choose an outcome."),
+    "invalid_body": N_("The request body must be UTF-8 encoded JSON of the documented form."),
+    "empty_message": N_("The message is empty."),
+    "message_too_long": N_("The message is too long: at most {limit} characters."),
+    "invalid_text": N_("The message text must be a string."),
+}
+STATUS = {"login_required": 401, "invalid_login": 401, "forbidden": 403, "csrf": 403, "not_found": 404,
+          "already_claimed": 409, "not_allowed": 403, "not_held": 409}
+PREVIEW = 120
+
+
+def region_name(code: str | None, lang: str) -> str | None:
+    names = regions().get(code or "")
+    return None if names is None else (names[1] if lang == "sv" else names[0])
+
+
+def user_json(u: User) -> dict:
+    return {"id": u.id, "username": u.username, "name": u.name, "role": u.role, "region": u.region,
+            "region_name": region_name(u.region, u.ui_language), "languages": u.languages, "topics": u.topics,
+            "max_chats": u.max_chats, "status": u.status, "ui_language": u.ui_language}
+
+
+class Console:
+    """The console's reads and writes for one service (synchronous; endpoints run them in threads)."""
+
+    def __init__(self, service: ConversationService, desk: Desk):
+        self.service, self.desk, self.sessions = service, desk, service.sessions
+
+    def visible_queues(self, user: User) -> list:
+        return [q for q in queues().values() if agents.serves(user, q.id)]
+
+    def queue_view(self, user: User, queue_list=None) -> list[dict]:
+        now, lang = utcnow(), user.ui_language
+        queue_list = queue_list if queue_list is not None else self.visible_queues(user)
+        with self.sessions() as db:
+            online = agents.online_users(db, now)
+            held = dict(db.execute(select(Conversation.agent_id, func.count()).where(Conversation.state == "agent")
+                                   .group_by(Conversation.agent_id)).all())
+            waiting = db.scalars(select(Conversation).where(Conversation.state.in_(WAITING),
+                                                            Conversation.queue.in_([q.id for q in queue_list]))
+                                 .order_by(Conversation.queued_at)).all()
+            items = {c.id: self.summary(db, c, lang) for c in waiting
+                     if user.role in ("supervisor", "admin") or c.language in user.languages}
+        result = []
+        for q in queue_list:
+            staff = [u for u in online if agents.serves(u, q.id) and u.role != "admin"]
+            mine = [items[c.id] for c in waiting if c.queue == q.id and c.id in items]
+            for position, item in enumerate(mine, 1):
+                item["position"] = position
+            result.append({"id": q.id, "kind": q.kind, "name": q.name(lang), "open": q.hours.is_open(now),
+                           "agents_online": len(staff),
+                           "free_slots": sum(max(0, u.max_chats - held.get(u.id, 0)) for u in staff),
+                           "waiting": mine})
+        return result
+
+    def summary(self, db, c: Conversation, lang: str) -> dict:
+        last = db.scalar(select(Message.text).where(Message.conversation_id == c.id, Message.sender == "customer",
+                                                    ~Message.text.startswith("/"))
+                         .order_by(Message.seq.desc()).limit(1)) or ""
+        entry = self.desk.understood_service(db, c.id)
+        since = c.queued_at or c.updated_at
+        return {"conversation_id": c.id, "state": c.state, "queue": c.queue, "language": c.language,
+                "region": c.region, "region_name": region_name(c.region, lang),
+                "topic": entry.topic if entry else None, "service": entry.id if entry else None,
+                "service_title": entry.text(lang).title if entry else None,
+                "waiting_seconds": int((utcnow() - agents._aware(since)).total_seconds()),
+                "updated_at": agents._aware(c.updated_at).isoformat(), "preview": last[:PREVIEW]}
+
+    def mine(self, user: User) -> list[dict]:
+        with self.sessions() as db:
+            held = db.scalars(select(Conversation).where(Conversation.agent_id == user.id,
+                                                         Conversation.state == "agent")).all()
+            return [self.summary(db, c, user.ui_language) for c in held]
+
+    def conversation(self, user: User, conversation_id: str) -> dict:
+        lang = user.ui_language
+        with self.sessions() as db:
+            c = db.get(Conversation, conversation_id)
+            if c is None:
+                raise ConversationNotFound(conversation_id)
+            if not agents.may_see(user, c):
+                raise NotAllowed("forbidden")
+            agent = db.get(User, c.agent_id) if c.agent_id else None
+            messages = db.scalars(select(Message).where(Message.conversation_id == c.id).order_by(Message.seq)).all()
+            events = db.scalars(select(HandoffEvent).where(HandoffEvent.conversation_id == c.id)
+                                .order_by(HandoffEvent.id)).all()
+        asked = []
+        for m in messages:
+            service = (m.understood or {}).get("service") if m.sender == "customer" else None
+            entry = self.service.understander.catalogue.get(service) if service else None
+            if entry and entry.text(lang).title not in asked:
+                asked.append(entry.text(lang).title)
+        return {
+            "conversation": self.conversation_json(c, agent, lang),
+            "messages": [{"seq": m.seq, "from": m.sender, "text": m.text, "internal": m.internal, "event": m.event,
+                          "details": m.details, "author": m.author, "buttons": m.buttons or [],
+                          "understood": self.understood(m.understood, lang) if m.sender == "customer" else None,
+                          "service": m.service, "at": agents._aware(m.created_at).isoformat()} for m in messages],
+            "events": [{"kind": e.kind, "actor": e.actor, "at": agents._aware(e.at).isoformat(),
+                        "from_queue": e.from_queue, "to_queue": e.to_queue, "note": e.note, "outcome": e.outcome}
+                       for e in events],
+            "context": {"verified": False, "language": c.language, "region": c.region,
+                        "region_name": region_name(c.region, lang), "business_id": c.business_id,
+                        "channel": c.channel, "contact": c.contact, "services_asked": asked},
+            "customer_typing": bool(c.customer_typing_until and agents._aware(c.customer_typing_until) > utcnow()),
+        }
+
+    def understood(self, u: dict | None, lang: str) -> dict | None:
+        """What the bot understood of a customer message, with service titles an agent can read."""
+        if not u:
+            return None
+        catalogue = self.service.understander.catalogue
+
+        def title(label: str | None) -> str | None:
+            entry = catalogue.get(label) if label else None
+            return entry.text(lang).title if entry else None
+
+        return {"intent": u.get("intent"), "service": u.get("service"), "service_title": title(u.get("service")),
+                "confidence": u.get("confidence"),
+                "services": [{**r, "title": title(r.get("label"))} for r in (u.get("ranking") or [])[:3]]}
+
+    def conversation_json(self, c: Conversation, agent: User | None, lang: str) -> dict:
+        queue = queues().get(c.queue or "")
+        return {"id": c.id, "state": c.state, "queue": c.queue, "queue_name": queue.name(lang) if queue else None,
+                "language": c.language, "region": c.region, "region_name": region_name(c.region, lang),
+                "channel": c.channel, "agent": {"id": agent.id, "name": agent.name} if agent else None,
+                "created_at": agents._aware(c.created_at).isoformat(), "contact": c.contact, "last_seq": c.last_seq}
+
+    def brief(self, user: User, conversation_id: str) -> dict:
+        with self.sessions() as db:
+            c = db.get(Conversation, conversation_id)
+            agent = db.get(User, c.agent_id) if c.agent_id else None
+        return {"conversation": self.conversation_json(c, agent, user.ui_language)}
+
+    def set_status(self, user: User, status: str) -> User:
+        with self.sessions.begin() as db:
+            row = db.get(User, user.id)
+            row.status = status
+        return row
+
+    def supervisor(self, user: User) -> dict:
+        with self.sessions() as db:
+            users = db.scalars(select(User).order_by(User.name)).all()
+            held = dict(db.execute(select(Conversation.agent_id, func.count()).where(Conversation.state == "agent")
+                                   .group_by(Conversation.agent_id)).all())
+            online = {u.id for u in agents.online_users(db, utcnow())}
+        return {"queues": self.queue_view(user, list(queues().values())),
+                "agents": [{"id": u.id, "name": u.name, "role": u.role,
+                            "status": u.status if u.id in online else "offline", "languages": u.languages,
+                            "region": u.region, "region_name": region_name(u.region, user.ui_language),
+                            "chats": held.get(u.id, 0), "max_chats": u.max_chats} for u in users]}
+
+
+async def _until_closed(ws: WebSocket) -> None:
+    while (await ws.receive())["type"] != "websocket.disconnect":
+        pass  # the page sends nothing we need
+
+
+
+
+
+def router(service: ConversationService, desk: Desk) -> APIRouter:
+    api = APIRouter(tags=["console"])
+    console = Console(service, desk)
+    settings = service.settings
+
+    def lang_of(request: Request, user: User | None = None) -> str:
+        return user.ui_language if user else request_language(request)
+
+    def fail(request: Request, code: str, user: User | None = None) -> JSONResponse:
+        message = gettext(lang_of(request, user), ERRORS.get(code, ERRORS["invalid_body"]),
+                          limit=settings.max_message_chars)
+        return JSONResponse({"error": {"code": code, "message": message}}, status_code=STATUS.get(code, 422))
+
+    async def authorised(request: Request, change: bool = True) -> tuple[User, str] | JSONResponse:
+        found = await to_thread.run_sync(agents.session_user, service.sessions, request.cookies.get(COOKIE))
+        if found is None:
+            return fail(request, "login_required")
+        user, csrf = found
+        if request.query_params.get("lang") in settings.languages:  # the page's language switch (not saved)
+            user.ui_language = request.query_params["lang"]
+        if change:
+            origin = request.headers.get("origin")
+            token = request.headers.get("x-csrf-token", "")
+            if (origin is not None and origin not in settings.origins) or not hmac.compare_digest(token, csrf):
+                return fail(request, "csrf", user)
+        return user, csrf
+
+    async def body(request: Request) -> dict:
+        try:
+            data = await request.json()
+        except ValueError:
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def page(name: str, media: str) -> Response:
+        return FileResponse(STATIC / name, media_type=media, headers={
+            "Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache",
+            "Referrer-Policy": "same-origin"})
+
+    @api.get("/console", include_in_schema=False)
+    async def console_page():
+        return page("console.html", "text/html; charset=utf-8")
+
+    @api.get("/console/console.js", include_in_schema=False)
+    async def console_js():
+        return page("console.js", "text/javascript; charset=utf-8")
+
+    @api.get("/console/console.css", include_in_schema=False)
+    async def console_css():
+        return page("console.css", "text/css; charset=utf-8")
+
+    @api.get("/console/api/strings/{lang}")
+    async def console_strings(lang: str):
+        return strings(lang if lang in settings.languages else "fi")
+
+    @api.post("/console/api/login")
+    async def login(request: Request):
+        origin = request.headers.get("origin")
+        if origin is not None and origin not in settings.origins:
+            return fail(request, "csrf")
+        data = await body(request)
+        username, password = data.get("username"), data.get("password")
+        if not isinstance(username, str) or not isinstance(password, str):
+            return fail(request, "invalid_login")
+        user = await to_thread.run_sync(agents.authenticate, service.sessions, username.strip(), password)
+        if user is None:
+            log.warning("failed console login for %r", username[:80])
+            return fail(request, "invalid_login")
+        token, csrf = await to_thread.run_sync(agents.open_session, service.sessions, user)
+        user.status = "online"
+        response = JSONResponse({"user": user_json(user), "csrf": csrf})
+        response.set_cookie(COOKIE, token, httponly=True, samesite="strict", path="/",
+                            secure=settings.cookie_secure or request.url.scheme == "https",
+                            max_age=int(agents.MAX_SESSION.total_seconds()))
+        return response
+
+    @api.post("/console/api/logout")
+    async def logout(request: Request):
+        found = await authorised(request)
+        if isinstance(found, JSONResponse):
+            return found
+        await to_thread.run_sync(console.set_status, found[0], "offline")
+        await to_thread.run_sync(agents.close_session, service.sessions, request.cookies.get(COOKIE))
+        response = JSONResponse({})
+        response.delete_cookie(COOKIE, path="/")
+        return response
+
+    @api.get("/console/api/me")
+    async def me(request: Request):
+        found = await authorised(request, change=False)
+        if isinstance(found, JSONResponse):
+            return found
+        return {"user": user_json(found[0]), "csrf": found[1]}
+
+    @api.post("/console/api/status")
+    async def status(request: Request):
+        found = await authorised(request)
+        if isinstance(found, JSONResponse):
+            return found
+        value = (await body(request)).get("status")
+        if value not in ("online", "away", "offline"):
+            return fail(request, "invalid_body", found[0])
+        return {"user": user_json(await to_thread.run_sync(console.set_status, found[0], value))}
+
+    @api.get("/console/api/queues")
+    async def queue_list(request: Request):
+        found = await authorised(request, change=False)
+        if isinstance(found, JSONResponse):
+            return found
+        return await to_thread.run_sync(console.queue_view, found[0])
+
+    @api.get("/console/api/conversations")
+    async def my_conversations(request: Request):
+        found = await authorised(request, change=False)
+        if isinstance(found, JSONResponse):
+            return found
+        return await to_thread.run_sync(console.mine, found[0])
+
+    @api.get("/console/api/conversations/{conversation_id}")
+    async def conversation(conversation_id: str, request: Request):
+        found = await authorised(request, change=False)
+        if isinstance(found, JSONResponse):
+            return found
+        try:
+            return await to_thread.run_sync(console.conversation, found[0], conversation_id)
+        except ConversationNotFound:
+            return fail(request, "not_found", found[0])
+        except NotAllowed as exc:
+            return fail(request, str(exc), found[0])
+
+    async def act(request: Request, conversation_id: str, step) -> Response:
+        """Run one desk step for a logged-in user with a valid CSRF token; errors as JSON."""
+        found = await authorised(request)
+        if isinstance(found, JSONResponse):
+            return found
+        user, data = found[0], await body(request)
+        try:
+            result = await to_thread.run_sync(step, user, data)
+        except ConversationNotFound:
+            return fail(request, "not_found", user)
+        except NotAllowed as exc:
+            return fail(request, str(exc), user)
+        except AlreadyClaimed:
+            return fail(request, "already_claimed", user)
+        except InvalidMessage as exc:
+            return fail(request, exc.code, user)
+        if result is None:
+            return JSONResponse({})
+        if isinstance(result, Message):
+            return JSONResponse({"message": {"seq": result.seq, "from": result.sender, "text": result.text,
+                                             "internal": result.internal, "author": result.author}})
+        return JSONResponse(await to_thread.run_sync(console.brief, user, conversation_id))
+
+    @api.post("/console/api/conversations/{conversation_id}/claim")
+    async def claim(conversation_id: str, request: Request):
+        return await act(request, conversation_id, lambda u, d: desk.claim(conversation_id, u))
+
+    @api.post("/console/api/conversations/{conversation_id}/messages")
+    async def agent_message(conversation_id: str, request: Request):
+        return await act(request, conversation_id,
+                         lambda u, d: desk.answer(conversation_id, u, d.get("text"), d.get("internal") is True))
+
+    @api.post("/console/api/conversations/{conversation_id}/typing")
+    async def agent_typing(conversation_id: str, request: Request):
+        def typing(u: User, d: dict) -> None:
+            desk.check_held(conversation_id, u)
+            service.set_typing(conversation_id, "agent", d.get("on") is True)
+        return await act(request, conversation_id, typing)
+
+    @api.post("/console/api/conversations/{conversation_id}/transfer")
+    async def transfer(conversation_id: str, request: Request):
+        return await act(request, conversation_id,
+                         lambda u, d: desk.transfer(conversation_id, u, d.get("queue"), d.get("note")))
+
+    @api.post("/console/api/conversations/{conversation_id}/return")
+    async def return_to_bot(conversation_id: str, request: Request):
+        return await act(request, conversation_id, lambda u, d: desk.return_to_bot(conversation_id, u, d.get("note")))
+
+    @api.post("/console/api/conversations/{conversation_id}/close")
+    async def close(conversation_id: str, request: Request):
+        return await act(request, conversation_id,
+                         lambda u, d: desk.close(conversation_id, u, d.get("outcome"), d.get("note")))
+
+    @api.get("/console/api/canned")
+    async def canned(request: Request, lang: str = "fi"):
+        found = await authorised(request, change=False)
+        if isinstance(found, JSONResponse):
+            return found
+        return desk.canned(lang)
+
+    @api.get("/console/api/outcomes")
+    async def outcomes(request: Request):
+        found = await authorised(request, change=False)
+        if isinstance(found, JSONResponse):
+            return found
+        return [{"code": code, "title": gettext(found[0].ui_language, title)} for code, title in OUTCOMES.items()]
+
+    @api.get("/console/api/transfer-targets")
+    async def transfer_targets(request: Request):
+        found = await authorised(request, change=False)
+        if isinstance(found, JSONResponse):
+            return found
+        now, lang = utcnow(), found[0].ui_language
+        return [{"id": q.id, "name": q.name(lang), "kind": q.kind, "open": q.hours.is_open(now)}
+                for q in queues().values()]
+
+    @api.get("/console/api/supervisor")
+    async def supervisor(request: Request):
+        found = await authorised(request, change=False)
+        if isinstance(found, JSONResponse):
+            return found
+        if found[0].role not in ("supervisor", "admin"):
+            return fail(request, "forbidden", found[0])
+        return await to_thread.run_sync(console.supervisor, found[0])
+
+    @api.websocket("/ws/console")
+    async def live(ws: WebSocket):
+        origin = ws.headers.get("origin")
+        found = await to_thread.run_sync(agents.session_user, service.sessions, ws.cookies.get(COOKIE))
+        if found is None or (origin is not None and origin not in settings.origins):
+            await ws.close(code=1008)  # before accept: the handshake is refused with HTTP 403
+            return
+        user = found[0]
+        await ws.accept()
+        subscription = service.hub.subscribe(None)
+        closed = asyncio.get_running_loop().create_task(_until_closed(ws))  # a gone browser ends this at once
+        typing: dict[str, bool] = {}
+        try:
+            while not closed.done():
+                waiting = asyncio.ensure_future(subscription.next(timeout=30.0))
+                await asyncio.wait({waiting, closed}, return_when=asyncio.FIRST_COMPLETED)
+                if closed.done():
+                    waiting.cancel()
+                    return
+                change = waiting.result()
+                if change is None:  # quiet: keep the session (and "online") alive, or end it when expired
+                    if await to_thread.run_sync(agents.session_user, service.sessions, ws.cookies.get(COOKIE)) is None:
+                        await ws.close(code=4401)
+                        return
+                    await ws.send_json({"type": "ping"})
+                    continue
+                if not agents.may_see(user, change):
+                    continue
+                await ws.send_json({"type": "changed", "conversation_id": change.conversation_id,
+                                    "state": change.state, "queue": change.queue, "last_seq": change.last_seq})
+                if typing.get(change.conversation_id, False) != change.customer_typing:
+                    typing[change.conversation_id] = change.customer_typing
+                    await ws.send_json({"type": "typing", "conversation_id": change.conversation_id,
+                                        "from": "customer", "on": change.customer_typing})
+        except Exception:  # noqa: BLE001 - the browser went away mid-send
+            return
+        finally:
+            closed.cancel()
+            subscription.close()
+
+    return api

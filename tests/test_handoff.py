@@ -1,0 +1,259 @@
+"""Handoff through the real app and database (the engine is down here; the dialogue's rules still hand
+over): queues, a silent bot, claims, transfers, audit trail, access rules and the console's guards."""
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from assistant.db import migrate, session_factory
+from assistant.models import HandoffEvent
+from channels.server import create_app
+from handoff.agents import create_user
+
+pytestmark = pytest.mark.handoff
+DATA = Path(__file__).parent / "data"
+PASSWORD = "correct horse battery"
+STAFF = {  # username: (role, languages, region)
+    "anna": ("agent", ["fi"], None),
+    "sven": ("agent", ["fi", "sv"], None),
+    "rita": ("regional_advisor", ["fi", "sv"], "15"),
+    "olli": ("regional_advisor", ["fi"], "01"),
+    "sue": ("supervisor", ["fi", "sv", "en"], None),
+}
+
+
+@pytest.fixture
+def app(offline_settings, monkeypatch):
+    monkeypatch.setenv("NEUVO_QUEUES", str(DATA / "queues-open.yml"))
+    migrate(offline_settings.database_url)
+    sessions = session_factory(offline_settings.database_url)
+    for username, (role, languages, region) in STAFF.items():
+        create_user(sessions, username, PASSWORD, username.capitalize(), role, languages, region=region)
+    return create_app(offline_settings)
+
+
+class Agent:
+    """A logged-in console user (its own cookie jar and CSRF token)."""
+
+    def __init__(self, app, username: str):
+        self.http = TestClient(app, raise_server_exceptions=False)
+        response = self.http.post("/console/api/login", json={"username": username, "password": PASSWORD})
+        assert response.status_code == 200, response.text
+        self.csrf = response.json()["csrf"]
+
+    def get(self, path: str):
+        return self.http.get(path)
+
+    def post(self, path: str, body: dict | None = None):
+        return self.http.post(path, json=body or {}, headers={"X-CSRF-Token": self.csrf})
+
+    def waiting(self) -> dict[str, list[str]]:
+        return {q["id"]: [w["conversation_id"] for w in q["waiting"]] for q in self.get("/console/api/queues").json()}
+
+
+def customer(app, first: str, lang: str = "fi", region: str | None = None) -> tuple[TestClient, str, dict]:
+    http = TestClient(app, raise_server_exceptions=False)
+    conversation = http.post("/api/v1/conversations", json={"lang": lang, "region": region}).json()["conversation_id"]
+    turn = http.post(f"/api/v1/conversations/{conversation}/messages", json={"text": first}).json()
+    return http, conversation, turn
+
+
+def say(http: TestClient, conversation: str, text: str) -> dict:
+    return http.post(f"/api/v1/conversations/{conversation}/messages", json={"text": text}).json()
+
+
+def test_a_person_takes_over_and_the_bot_stays_silent(app):
+    anna = Agent(app, "anna")
+    http, conversation, turn = customer(app, "/request_human")
+    assert turn["state"] == "queued"
+    queued = turn["messages"][-1]
+    assert queued["from"] == "system" and queued["event"] == "queued" and queued["details"]["position"] == 1
+    assert "jonossa sijalla 1" in queued["text"]
+    assert conversation in anna.waiting()["topic:general"]
+
+    waiting = say(http, conversation, "Onko siellä ketään?")
+    assert waiting["messages"] == [] and waiting["state"] == "queued"  # no bot reply while waiting
+    assert anna.post(f"/console/api/conversations/{conversation}/claim").status_code == 200
+    assert say(http, conversation, "Mistä saan starttirahaa?")["messages"] == []  # not even to a service question
+    assert anna.post(f"/console/api/conversations/{conversation}/messages", {"text": "Hei, olen Anna."}).status_code == 200
+    assert anna.post(f"/console/api/conversations/{conversation}/messages",
+                     {"text": "Asiakas vaikuttaa yrittäjältä", "internal": True}).status_code == 200
+
+    seen = http.get(f"/api/v1/conversations/{conversation}").json()["messages"]
+    assert [m["from"] for m in seen if m["from"] != "customer"] == ["bot", "system", "system", "agent"]
+    assert seen[-1]["author"] == "Anna" and "Asiakas vaikuttaa" not in str(seen)  # the private note stays private
+    console = anna.get(f"/console/api/conversations/{conversation}").json()
+    assert any(m["internal"] and m["text"] == "Asiakas vaikuttaa yrittäjältä" for m in console["messages"])
+    assert console["conversation"]["agent"]["name"] == "Anna"
+
+
+def test_swedish_conversations_go_only_to_swedish_speaking_agents(app):
+    anna = Agent(app, "anna")  # Finnish only
+    _, conversation, turn = customer(app, "/request_human", lang="sv")
+    assert turn["state"] == "no_agents" and turn["messages"][-1]["event"] == "no_agents"
+    assert [b["payload"] for b in turn["messages"][-1]["buttons"]] == ["/leave_message", "/callback"]
+    assert "Lämna ett meddelande" in str(turn["messages"][-1]["buttons"])
+
+    sven = Agent(app, "sven")
+    _, second, turn = customer(app, "/request_human", lang="sv")
+    assert turn["state"] == "queued"
+    assert second in sven.waiting()["topic:general"] and second not in anna.waiting()["topic:general"]
+    refused = anna.post(f"/console/api/conversations/{second}/claim")
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "not_allowed"
+    assert sven.post(f"/console/api/conversations/{second}/claim").status_code == 200
+
+
+def test_a_municipality_in_inflected_form_routes_to_its_region(app):
+    rita = Agent(app, "rita")  # Ostrobothnia (15); no national agent online
+    http, conversation, _ = customer(app, "Asun Vaasassa.")
+    turn = say(http, conversation, "/request_human")
+    assert turn["state"] == "queued" and turn["messages"][-1]["details"]["queue"] == "region:15"
+    assert "Pohjanmaa" in turn["messages"][-1]["text"]
+    assert conversation in rita.waiting()["region:15"]
+    _, swedish, _ = customer(app, "Jag bor i Vasa och behöver hjälp", lang="sv")
+    assert rita.post(f"/console/api/conversations/{swedish}/claim").status_code != 200  # not handed over yet
+
+
+def test_transfer_to_a_region_and_close_are_recorded_and_told_to_the_customer(app, offline_settings):
+    anna, rita, olli = Agent(app, "anna"), Agent(app, "rita"), Agent(app, "olli")
+    http, conversation, _ = customer(app, "/request_human")
+    assert anna.post(f"/console/api/conversations/{conversation}/claim").status_code == 200
+    moved = anna.post(f"/console/api/conversations/{conversation}/transfer",
+                      {"queue": "region:15", "note": "Paikallinen yritysneuvonta, hetu 131052-308T"})
+    assert moved.status_code == 200 and moved.json()["conversation"]["state"] == "queued"
+    assert anna.get(f"/console/api/conversations/{conversation}").status_code == 403  # no longer hers
+    assert conversation in rita.waiting()["region:15"]
+    assert olli.get(f"/console/api/conversations/{conversation}").status_code == 403  # another region's advisor
+    assert olli.post(f"/console/api/conversations/{conversation}/claim").status_code == 403
+    assert "region:15" not in olli.waiting()
+    assert rita.post(f"/console/api/conversations/{conversation}/claim").status_code == 200
+    view = rita.get(f"/console/api/conversations/{conversation}").json()
+    note = next(m for m in view["messages"] if m["internal"])
+    assert "131052-308T" not in note["text"] and "Paikallinen yritysneuvonta" in note["text"]
+    assert rita.post(f"/console/api/conversations/{conversation}/close", {"outcome": "nope"}).status_code == 422
+    assert rita.post(f"/console/api/conversations/{conversation}/close", {"outcome": "answered"}).status_code == 200
+
+    events = [m["event"] for m in http.get(f"/api/v1/conversations/{conversation}").json()["messages"] if m.get("event")]
+    assert events == ["queued", "agent_joined", "transferred", "agent_joined", "closed"]
+    with session_factory(offline_settings.database_url)() as db:
+        trail = [(e.kind, e.actor, e.to_queue, e.outcome) for e in db.scalars(select(HandoffEvent).order_by(HandoffEvent.id))]
+    assert trail == [("requested", "customer", "topic:general", None), ("queued", "bot", "topic:general", None),
+                     ("claimed", "anna", None, None), ("transferred", "anna", "region:15", None),
+                     ("claimed", "rita", None, None), ("closed", "rita", None, "answered")]
+    assert say(http, conversation, "/greet")["messages"], "after closing, the bot answers again"
+
+
+def test_a_customer_can_never_reach_the_console(app):
+    http, conversation, _ = customer(app, "/request_human")
+    token = http.post("/api/v1/conversations").json()["conversation_id"]
+    for path in ("/console/api/me", "/console/api/queues", f"/console/api/conversations/{conversation}",
+                 "/console/api/supervisor", "/console/api/canned", "/console/api/conversations"):
+        assert http.get(path).status_code == 401, path
+        assert http.get(path, cookies={"neuvo_console": token}).status_code == 401, path
+    for path in ("claim", "messages", "transfer", "return", "close", "typing"):
+        assert http.post(f"/console/api/conversations/{conversation}/{path}", json={}).status_code == 401
+    assert http.post("/console/api/login", json={"username": "anna", "password": "wrong password"}).status_code == 401
+    with pytest.raises(Exception):
+        with http.websocket_connect("/ws/console"):
+            pass
+    anna = Agent(app, "anna")
+    no_token = anna.http.post(f"/console/api/conversations/{conversation}/claim")
+    assert no_token.status_code == 403 and no_token.json()["error"]["code"] == "csrf"
+    foreign = anna.http.post(f"/console/api/conversations/{conversation}/claim",
+                             headers={"X-CSRF-Token": anna.csrf, "Origin": "https://evil.example"})
+    assert foreign.status_code == 403
+    assert anna.get("/console/api/supervisor").status_code == 403  # agents don't get the supervisor view
+    assert Agent(app, "sue").get("/console/api/supervisor").json()["agents"]
+
+
+def test_a_closed_queue_turns_into_a_message_request(offline_settings, monkeypatch):
+    monkeypatch.setenv("NEUVO_QUEUES", str(DATA / "queues-closed.yml"))
+    migrate(offline_settings.database_url)
+    create_user(session_factory(offline_settings.database_url), "anna", PASSWORD, "Anna", "agent", ["fi"])
+    app = create_app(offline_settings)
+    anna = Agent(app, "anna")
+    with TestClient(app).websocket_connect("/ws/chat") as ws:
+        ws.send_json({"type": "start", "lang": "fi"})
+        assert ws.receive_json()["type"] == "started"
+        ws.send_json({"type": "message", "id": "c-1", "text": "/request_human"})
+        frames = [ws.receive_json() for _ in range(5)]  # typing, ack, bot, system, typing
+        offer = next(f for f in frames if f.get("event") == "no_agents")
+        assert "eivät ole juuri nyt tavoitettavissa" in offer["text"] and len(offer["buttons"]) == 2
+        ws.send_json({"type": "leave_message", "id": "c-2", "kind": "message", "email": "not-an-address", "text": "Hei"})
+        assert ws.receive_json()["code"] == "invalid_email"
+        left = {"type": "leave_message", "id": "c-3", "kind": "message", "email": "maija@example.fi",
+                "text": "Soittakaa minulle starttirahasta, hetu 131052-308T"}
+        ws.send_json(left)
+        ack, thanks = ws.receive_json(), ws.receive_json()
+        assert ack["type"] == "ack" and not ack["duplicate"]
+        assert thanks["event"] == "message_left" and "maija@example.fi" in thanks["text"]
+        ws.send_json(left)  # resent after a lost ack: stored once
+        assert ws.receive_json() == {**ack, "duplicate": True}
+    [queue] = [q for q in anna.get("/console/api/queues").json() if q["id"] == "topic:general"]
+    assert queue["open"] is False and queue["waiting"][0]["state"] == "message_left"
+    assert "131052-308T" not in queue["waiting"][0]["preview"]
+    detail = anna.get(f"/console/api/conversations/{queue['waiting'][0]['conversation_id']}").json()
+    assert detail["conversation"]["contact"] == {"email": "maija@example.fi"}
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_twenty_concurrent_claims_one_wins(database, offline_settings, postgres_url, monkeypatch):
+    monkeypatch.setenv("NEUVO_QUEUES", str(DATA / "queues-open.yml"))
+    url = offline_settings.database_url if database == "sqlite" else postgres_url
+    settings = offline_settings.__class__(**{**offline_settings.__dict__, "database_url": url})
+    migrate(url)
+    sessions = session_factory(url)
+    users = [create_user(sessions, f"agent{i}", PASSWORD, f"Agent {i}", "agent", ["fi"]) for i in range(20)]
+    app = create_app(settings)
+    http, conversation, _ = customer(app, "/request_human")
+    Agent(app, "agent0")  # someone online, so the customer is queued
+    desk = app.state.service.desk
+    desk.request(conversation)
+
+    def claim(user):
+        try:
+            desk.claim(conversation, user)
+            return user.username
+        except Exception as exc:  # noqa: BLE001
+            return type(exc).__name__
+
+    with ThreadPoolExecutor(20) as pool:
+        results = list(pool.map(claim, users))
+    winners = [r for r in results if r.startswith("agent")]
+    assert len(winners) == 1 and results.count("AlreadyClaimed") == 19
+    joined = [m for m in http.get(f"/api/v1/conversations/{conversation}").json()["messages"] if m.get("event") == "agent_joined"]
+    assert len(joined) == 1
+
+
+def test_an_agent_reply_stored_by_another_worker_reaches_the_customer_socket(app, offline_settings):
+    """Two app instances on one database stand for two workers: the customer's socket is on one, the
+    agent's console on the other; the agent's typing, joining and reply still reach the customer."""
+    other_worker = create_app(offline_settings)
+    anna = Agent(other_worker, "anna")
+    with TestClient(app).websocket_connect("/ws/chat") as ws:
+        ws.send_json({"type": "start", "lang": "fi"})
+        conversation = ws.receive_json()["conversation_id"]
+        ws.send_json({"type": "message", "id": "c-1", "text": "/request_human"})
+        frames = []
+        while not any(f.get("type") == "status" and f.get("event") == "queue_position" for f in frames):
+            frames.append(ws.receive_json())
+        assert [f["event"] for f in frames if f.get("event") and f["type"] == "message"] == ["queued"]
+        assert anna.post(f"/console/api/conversations/{conversation}/claim").status_code == 200
+        assert anna.post(f"/console/api/conversations/{conversation}/typing", {"on": True}).status_code == 200
+        seen = []
+        while {"type": "typing", "from": "agent", "on": True} not in seen:
+            seen.append(ws.receive_json())
+        assert anna.post(f"/console/api/conversations/{conversation}/messages", {"text": "Hei, Anna täällä."}).status_code == 200
+        assert anna.post(f"/console/api/conversations/{conversation}/messages",
+                         {"text": "muistiinpano", "internal": True}).status_code == 200
+        assert anna.post(f"/console/api/conversations/{conversation}/messages", {"text": "Miten voin auttaa?"}).status_code == 200
+        while seen[-1].get("text") != "Miten voin auttaa?":
+            seen.append(ws.receive_json())
+        messages = [(f["from"], f.get("event"), f["text"]) for f in seen if f["type"] == "message"]
+        assert messages[0][:2] == ("system", "agent_joined")
+        assert messages[1:] == [("agent", None, "Hei, Anna täällä."), ("agent", None, "Miten voin auttaa?")]
+        assert len({f["seq"] for f in seen if f["type"] == "message"}) == len(messages)  # each once
