@@ -117,7 +117,7 @@ class ConversationService:
             db.add_all(rows)
         return rows
 
-    def _previous(self, conversation_id: str, client_id: str) -> Message | None:
+    def previous(self, conversation_id: str, client_id: str) -> Message | None:
         with self.sessions() as db:
             return db.scalars(select(Message).where(Message.conversation_id == conversation_id,
                                                     Message.client_id == client_id)).first()
@@ -134,13 +134,13 @@ class ConversationService:
                 conversation.region = find_region(text) or conversation.region
                 conversation.business_id = valid_business_id(text) or conversation.business_id
             conversation.customer_typing_until = None
-        if client_id and (previous := self._previous(conversation_id, client_id)):
+        if client_id and (previous := self.previous(conversation_id, client_id)):
             raise DuplicateMessage(previous)
         try:
             message = self.append(conversation_id, "customer",
                                    [{"text": text, "language": conversation.language, "client_id": client_id}])[0]
         except IntegrityError:  # the same client id arrived twice at once, through two workers
-            previous = self._previous(conversation_id, client_id) if client_id else None
+            previous = self.previous(conversation_id, client_id) if client_id else None
             if previous is None:
                 raise
             raise DuplicateMessage(previous) from None

@@ -36,6 +36,11 @@ def gettext(lang: str, msgid: str, **kwargs: object) -> str:
     return text.format(**kwargs) if kwargs else text
 
 
+def translate_all(table: dict[str, str], lang: str) -> dict[str, str]:
+    """A UI's key → msgid table in `lang` (what the widget and the console fetch as JSON)."""
+    return {key: gettext(lang, msgid) for key, msgid in table.items()}
+
+
 def marked_strings(package_dir: Path | None = None) -> set[str]:
     """Every msgid marked with N_ in the project's Python code."""
     roots = [package_dir] if package_dir else [Path(__file__).resolve().parent.parent / p for p in ("assistant", "channels", "handoff")]

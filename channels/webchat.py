@@ -65,7 +65,7 @@ class ChatSession:
         self.key = service.settings.signing_key()
         self.conversation_id: str | None = None
         self.language = ws.query_params.get("lang") if ws.query_params.get("lang") in ("fi", "sv", "en") else "fi"
-        self.lock = asyncio.Lock()  # one sender at a time: the turn or the follower
+        self.lock = asyncio.Lock()  # one sender at a time: a frame's handling (ack before replies) or the follower
         self.sent: set[int] = set()  # seqs sent on this socket
         self.delivered = 0           # every seq up to this one was sent or is not for the customer
         self.follower: asyncio.Task | None = None
@@ -149,11 +149,10 @@ class ChatSession:
             await self.error("invalid_token")
             return
         self.language = conversation.language
-        async with self.lock:
-            await self.ws.send_json({"type": "resumed", "conversation_id": conversation.id,
-                                     "language": conversation.language, "state": conversation.state})
-            await self.send(missed)
-            self.follow(conversation.id, max([last_seq, *(m.seq for m in missed)]), conversation.state)
+        await self.ws.send_json({"type": "resumed", "conversation_id": conversation.id,
+                                 "language": conversation.language, "state": conversation.state})
+        await self.send(missed)
+        self.follow(conversation.id, max([last_seq, *(m.seq for m in missed)]), conversation.state)
 
     async def message(self, frame: dict) -> None:
         client_id, text = frame.get("id"), frame.get("text")
@@ -181,10 +180,9 @@ class ChatSession:
 
     async def deliver(self, customer: Message, messages: list[Message], language: str) -> None:
         self.language = language
-        async with self.lock:
-            self.sent.add(customer.seq)
-            await self.ws.send_json({"type": "ack", "id": customer.client_id, "seq": customer.seq, "duplicate": False})
-            await self.send(messages)
+        self.sent.add(customer.seq)
+        await self.ws.send_json({"type": "ack", "id": customer.client_id, "seq": customer.seq, "duplicate": False})
+        await self.send(messages)
 
     async def leave_message(self, frame: dict) -> None:
         """A message to be answered by email, or a call-back request (docs/handoff.md)."""
@@ -226,7 +224,8 @@ class ChatSession:
         elif handler is None:
             await self.error("invalid_frame")
         else:
-            await handler(frame)
+            async with self.lock:
+                await handler(frame)
 
 
 def router(service: ConversationService) -> APIRouter:

@@ -5,7 +5,7 @@ assistant/locale/{fi,sv,en}/LC_MESSAGES/messages.po like every other user-facing
 """
 from __future__ import annotations
 
-from assistant.i18n import N_, gettext
+from assistant.i18n import N_, translate_all
 
 WIDGET_STRINGS: dict[str, str] = {
     "launcher": N_("Chat with us"),
@@ -64,4 +64,4 @@ WIDGET_STRINGS: dict[str, str] = {
 
 def strings(lang: str) -> dict[str, str]:
     """Key → the UI text in `lang` (fi, sv or en) from the Babel catalogs."""
-    return {key: gettext(lang, msgid) for key, msgid in WIDGET_STRINGS.items()}
+    return translate_all(WIDGET_STRINGS, lang)

@@ -288,12 +288,22 @@ def router(service: ConversationService, desk: Desk) -> APIRouter:
         response.delete_cookie(COOKIE, path="/")
         return response
 
-    @api.get("/console/api/me")
-    async def me(request: Request):
+    async def read(request: Request, view) -> Response:
+        """Answer a GET for a logged-in user: `view(user)` runs in a worker thread; errors as JSON."""
         found = await authorised(request, change=False)
         if isinstance(found, JSONResponse):
             return found
-        return {"user": user_json(found[0]), "csrf": found[1]}
+        try:
+            return JSONResponse(await to_thread.run_sync(view, found[0]))
+        except ConversationNotFound:
+            return fail(request, "not_found", found[0])
+        except NotAllowed as exc:
+            return fail(request, str(exc), found[0])
+
+    @api.get("/console/api/me")
+    async def me(request: Request):
+        found = await authorised(request, change=False)
+        return found if isinstance(found, JSONResponse) else {"user": user_json(found[0]), "csrf": found[1]}
 
     @api.post("/console/api/status")
     async def status(request: Request):
@@ -307,29 +317,15 @@ def router(service: ConversationService, desk: Desk) -> APIRouter:
 
     @api.get("/console/api/queues")
     async def queue_list(request: Request):
-        found = await authorised(request, change=False)
-        if isinstance(found, JSONResponse):
-            return found
-        return await to_thread.run_sync(console.queue_view, found[0])
+        return await read(request, console.queue_view)
 
     @api.get("/console/api/conversations")
     async def my_conversations(request: Request):
-        found = await authorised(request, change=False)
-        if isinstance(found, JSONResponse):
-            return found
-        return await to_thread.run_sync(console.mine, found[0])
+        return await read(request, console.mine)
 
     @api.get("/console/api/conversations/{conversation_id}")
     async def conversation(conversation_id: str, request: Request):
-        found = await authorised(request, change=False)
-        if isinstance(found, JSONResponse):
-            return found
-        try:
-            return await to_thread.run_sync(console.conversation, found[0], conversation_id)
-        except ConversationNotFound:
-            return fail(request, "not_found", found[0])
-        except NotAllowed as exc:
-            return fail(request, str(exc), found[0])
+        return await read(request, lambda user: console.conversation(user, conversation_id))
 
     async def act(request: Request, conversation_id: str, step) -> Response:
         """Run one desk step for a logged-in user with a valid CSRF token; errors as JSON."""
@@ -386,35 +382,28 @@ def router(service: ConversationService, desk: Desk) -> APIRouter:
 
     @api.get("/console/api/canned")
     async def canned(request: Request, lang: str = "fi"):
-        found = await authorised(request, change=False)
-        if isinstance(found, JSONResponse):
-            return found
-        return desk.canned(lang)
+        return await read(request, lambda user: desk.canned(lang))
 
     @api.get("/console/api/outcomes")
     async def outcomes(request: Request):
-        found = await authorised(request, change=False)
-        if isinstance(found, JSONResponse):
-            return found
-        return [{"code": code, "title": gettext(found[0].ui_language, title)} for code, title in OUTCOMES.items()]
+        return await read(request, lambda user: [{"code": code, "title": gettext(user.ui_language, title)}
+                                                 for code, title in OUTCOMES.items()])
 
     @api.get("/console/api/transfer-targets")
     async def transfer_targets(request: Request):
-        found = await authorised(request, change=False)
-        if isinstance(found, JSONResponse):
-            return found
-        now, lang = utcnow(), found[0].ui_language
-        return [{"id": q.id, "name": q.name(lang), "kind": q.kind, "open": q.hours.is_open(now)}
-                for q in queues().values()]
+        def targets(user: User) -> list[dict]:
+            now = utcnow()
+            return [{"id": q.id, "name": q.name(user.ui_language), "kind": q.kind, "open": q.hours.is_open(now)}
+                    for q in queues().values()]
+        return await read(request, targets)
 
     @api.get("/console/api/supervisor")
     async def supervisor(request: Request):
-        found = await authorised(request, change=False)
-        if isinstance(found, JSONResponse):
-            return found
-        if found[0].role not in ("supervisor", "admin"):
-            return fail(request, "forbidden", found[0])
-        return await to_thread.run_sync(console.supervisor, found[0])
+        def view(user: User) -> dict:
+            if user.role not in ("supervisor", "admin"):
+                raise NotAllowed("forbidden")
+            return console.supervisor(user)
+        return await read(request, view)
 
     @api.websocket("/ws/console")
     async def live(ws: WebSocket):

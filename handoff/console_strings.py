@@ -7,7 +7,7 @@ come from the API already translated.
 """
 from __future__ import annotations
 
-from assistant.i18n import N_, gettext
+from assistant.i18n import N_, translate_all
 
 CONSOLE_STRINGS: dict[str, str] = {
     # page, login and session
@@ -131,4 +131,4 @@ CONSOLE_STRINGS: dict[str, str] = {
 
 def strings(lang: str) -> dict[str, str]:
     """Key → the UI text in `lang` (fi, sv or en) from the Babel catalogs."""
-    return {key: gettext(lang, msgid) for key, msgid in CONSOLE_STRINGS.items()}
+    return translate_all(CONSOLE_STRINGS, lang)

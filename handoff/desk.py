@@ -17,7 +17,8 @@ import yaml
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from assistant.conversation import ConversationNotFound, ConversationService, InvalidMessage
+from assistant.conversation import (HUMAN_STATES, ConversationNotFound, ConversationService, DuplicateMessage,
+                                   InvalidMessage)
 from assistant.i18n import N_, gettext
 from assistant.models import Conversation, HandoffEvent, Message, User, utcnow
 from handoff.agents import may_claim, online_users, serves
@@ -128,6 +129,8 @@ class Desk:
             c = db.get(Conversation, conversation_id)
             if c is None:
                 raise ConversationNotFound(conversation_id)
+            if c.state in HUMAN_STATES:  # already with the contact centre: nothing to route
+                return Transition(c, [])
             chosen: Route = route(self.topic(db, c.id), c.region, now,
                                   lambda q: self.capacity(db, q, c.language, now))
             lang, name = c.language, chosen.queue.name(c.language)
@@ -167,6 +170,10 @@ class Desk:
             raise InvalidMessage("invalid_phone")
         if kind == "message" and not text:
             raise InvalidMessage("empty_message")
+        if client_id and (previous := self.service.previous(conversation_id, client_id)):
+            raise DuplicateMessage(previous)  # a resend after a lost ack, whatever happened since
+        if self.service.load(conversation_id).state in HUMAN_STATES:  # a person is already on it
+            raise InvalidMessage("invalid_frame")
         text = self.service.clean(text) if text else "📞"
         _, customer = self.service.accept(conversation_id, text, client_id)
         state = "message_left" if kind == "message" else "callback_requested"

@@ -8,7 +8,7 @@ import pytest
 
 from assistant.db import session_factory
 from handoff.agents import create_user
-from tests.test_widget_browser import CHROMIUM, SCREENS, axe_violations, open_chat, wait_for_in_log
+from tests.test_widget_browser import SCREENS, axe_violations, browser, open_chat, wait_for_in_log  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.handoff, pytest.mark.e2e]
 PASSWORD = "correct horse battery"
@@ -20,16 +20,6 @@ def staff(stack):
     create_user(sessions, "anna.e2e", PASSWORD, "Anna", "agent", ["fi", "sv"])
     create_user(sessions, "rita.e2e", PASSWORD, "Rita", "regional_advisor", ["fi", "sv"], region="15")
     return stack.settings.app_url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM,
-                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield chromium
-        chromium.close()
 
 
 def console(browser, url: str, username: str):

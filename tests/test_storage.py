@@ -7,7 +7,6 @@ import pytest
 
 from assistant.conversation import ConversationService
 from assistant.db import migrate, session_factory
-from assistant.models import Message
 from assistant.settings import Settings
 
 pytestmark = pytest.mark.api

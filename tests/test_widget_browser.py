@@ -157,20 +157,38 @@ def test_messages_sent_while_offline_arrive_once(site, page):
     assert text.count("Palkkatuki\n") <= 1
 
 
-def test_narrow_screen_and_zoom_keep_the_panel_usable(site, browser):
-    context = browser.new_context(viewport={"width": 320, "height": 640}, device_scale_factor=2)
+@pytest.mark.parametrize("width,height", [(320, 640), (640, 400)], ids=["320px", "1280x800 at 200% zoom"])
+def test_narrow_screen_and_zoom_keep_the_panel_usable(site, browser, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=2)
+    page = context.new_page()
+    box = open_chat(page, f"{site}/?lang=fi")
+    panel = page.evaluate("(() => { const r = document.querySelector('.neuvo-panel').getBoundingClientRect();"
+                          " return [r.left, r.right, r.top, r.bottom]; })()")
+    assert panel[0] >= 0 and panel[1] <= width and panel[2] >= 0 and panel[3] <= height
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    ask(page, box, "Mikä on työkokeilu?")
+    wait_for_in_log(page, "Tiedot tarkistettu")
+    assert box.is_visible() and page.locator(".neuvo-send").first.is_visible()
+    context.close()
+
+
+@pytest.mark.parametrize("motion,animated", [("reduce", False), ("no-preference", True)])
+def test_reduced_motion_is_respected(site, browser, motion, animated):
+    context = browser.new_context(reduced_motion=motion)
     page = context.new_page()
     open_chat(page, f"{site}/?lang=fi")
-    width = page.evaluate("document.querySelector('.neuvo-panel').getBoundingClientRect().width")
-    assert width <= 320
-    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    names = page.evaluate("[...document.querySelectorAll('.neuvo-root *')]"
+                          ".map(e => getComputedStyle(e).animationName).filter(n => n !== 'none')")
+    transitions = page.evaluate("[...document.querySelectorAll('.neuvo-root *')]"
+                                ".map(e => getComputedStyle(e).transitionDuration).filter(d => d !== '0s')")
+    assert bool(names) == animated and (transitions == [] if not animated else True)
     context.close()
 
 
 @pytest.mark.handoff
 def test_no_one_to_chat_with_leaves_a_message_through_the_form(site, page):
     """Nobody is logged in to the console: asking for a person offers a message, answered by email."""
-    box = open_chat(page, f"{site}/?lang=fi")
+    open_chat(page, f"{site}/?lang=fi")
     page.locator(".neuvo-human").click()
     page.locator("[role=log] [data-event=no_agents]").wait_for(timeout=20_000)
     page.locator(".neuvo-quick-replies button", has_text="Jätä viesti").click()
