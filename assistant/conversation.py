@@ -115,6 +115,7 @@ class ConversationService:
             rows = [Message(conversation_id=conversation_id, seq=last - len(items) + i + 1, sender=sender, **item)
                     for i, item in enumerate(items)]
             db.add_all(rows)
+        self.hub.poke()
         return rows
 
     def previous(self, conversation_id: str, client_id: str) -> Message | None:
@@ -170,6 +171,7 @@ class ConversationService:
         with self.sessions.begin() as db:
             db.execute(update(Conversation).where(Conversation.id == conversation_id)
                        .values({column: utcnow() + TYPING_FOR if on else None}))
+        self.hub.poke()
 
     # -- the turn ------------------------------------------------------------------------------------
 

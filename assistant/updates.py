@@ -4,7 +4,8 @@ A message may be stored by any worker (an agent's reply arrives on another worke
 socket), so a worker cannot rely on its own memory. One task per worker polls the conversations table
 for rows changed in the last seconds and wakes the sockets that follow them. Works the same on SQLite
 and PostgreSQL; a subscriber re-reads what it needs from the database, so a missed or doubled wake-up
-costs a query, never a message.
+costs a query, never a message. A write made by this worker pokes the poll at once (`poke`), so only
+changes made by other workers wait for the next poll.
 """
 from __future__ import annotations
 
@@ -56,15 +57,24 @@ class Hub:
         self.sessions, self.interval = sessions, interval
         self.subscriptions: set[Subscription] = set()
         self._task: asyncio.Task | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._wake: asyncio.Event | None = None
         self._seen: dict[str, tuple[Change, dt.datetime]] = {}
 
     def subscribe(self, conversation_id: str | None = None) -> Subscription:
         """Changes of one conversation, or of every conversation (None: the agent console)."""
         if self._task is None or self._task.done():
-            self._task = asyncio.get_running_loop().create_task(self._run())
+            self._loop, self._wake = asyncio.get_running_loop(), asyncio.Event()
+            self._task = self._loop.create_task(self._run())
         subscription = Subscription(self, conversation_id)
         self.subscriptions.add(subscription)
         return subscription
+
+    def poke(self) -> None:
+        """This worker changed a conversation: poll now (callable from any thread)."""
+        loop, wake = self._loop, self._wake
+        if loop is not None and wake is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(wake.set)
 
     def _changed(self) -> list[tuple[Change, dt.datetime]]:
         now = utcnow()
@@ -76,7 +86,11 @@ class Hub:
 
     async def _run(self) -> None:
         while True:
-            await asyncio.sleep(self.interval)
+            try:
+                await asyncio.wait_for(self._wake.wait(), self.interval)
+            except asyncio.TimeoutError:
+                pass
+            self._wake.clear()
             if not self.subscriptions:
                 continue
             try:

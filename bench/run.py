@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.evaluation import percentile, read_questions  # noqa: E402
-from bench import webchat  # noqa: E402
+from bench import handoff, webchat  # noqa: E402
 from assistant.runtime import Stack, free_port  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 from knowledge.catalogue import default  # noqa: E402
@@ -65,7 +65,8 @@ def main() -> None:
     settings = Settings(database_url=f"sqlite:///{db}", port=free_port(), rasa_port=free_port())
     api_ms: list[float] = []
     rasa_ms: list[float] = []
-    with Stack(settings) as stack, httpx.Client(timeout=60) as client:
+    open_hours = {"NEUVO_QUEUES": str(ROOT / "tests" / "data" / "queues-open.yml")}  # any weekday or hour
+    with Stack(settings, env=open_hours) as stack, httpx.Client(timeout=60) as client:
         for _ in range(ROUNDS):
             for number, text in enumerate(questions):
                 conversation = client.post(f"{settings.app_url}/api/v1/conversations", json={}).json()["conversation_id"]
@@ -78,6 +79,7 @@ def main() -> None:
         app_pid, rasa_pid = stack.started[1].pid, stack.started[0].pid
         memory = {"app": rss_mb(app_pid), "rasa": rss_mb(rasa_pid)}
         webchat_section = webchat.report(settings, questions, lambda: rss_mb(app_pid))
+        handoff_section = handoff.report(settings)
     report = f"""# Benchmarks
 
 Written by `make bench` ({dt.date.today().isoformat()}, {platform.machine()}, {os.cpu_count()} cores, shared machine).
@@ -108,6 +110,7 @@ All numbers in one run; latencies interleaved turn by turn so both sides see the
 | `knowledge.retrieval.Ranker` (words + char n-grams BM25, fused) | {faq['accuracy']:.3f} | {faq['mrr']:.3f} |
 
 {webchat_section}
+{handoff_section}
 Dev-set accuracy of the whole pipeline: `assistant eval ../shared/eval/dev.jsonl --json`; pipeline choice:
 `docs/nlu.md`.
 """
