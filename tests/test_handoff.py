@@ -257,3 +257,36 @@ def test_an_agent_reply_stored_by_another_worker_reaches_the_customer_socket(app
         assert messages[0][:2] == ("system", "agent_joined")
         assert messages[1:] == [("agent", None, "Hei, Anna täällä."), ("agent", None, "Miten voin auttaa?")]
         assert len({f["seq"] for f in seen if f["type"] == "message"}) == len(messages)  # each once
+
+
+def test_accounts_are_made_on_the_command_line(sqlite_url, monkeypatch, capsys):
+    from assistant.cli import main
+    from handoff.agents import authenticate
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    monkeypatch.setenv("NEUVO_PASSWORD", PASSWORD)
+    assert main(["user", "add", "rita", "--name", "Rita", "--role", "regional_advisor", "--region", "15",
+                 "--languages", "fi,sv"]) == 0
+    assert "created regional_advisor rita" in capsys.readouterr().out
+    assert main(["user", "add", "rita", "--role", "agent"]) == 2  # exists already
+    assert main(["user", "add", "olli", "--role", "regional_advisor"]) == 2  # a regional advisor needs a region
+    assert "needs --region" in capsys.readouterr().err
+    user = authenticate(session_factory(sqlite_url), "rita", PASSWORD)
+    assert user is not None and user.region == "15" and user.languages == ["fi", "sv"]
+    assert user.password_hash.startswith("$argon2id$")
+    assert authenticate(session_factory(sqlite_url), "rita", "wrong password!") is None
+
+
+def test_an_idle_console_session_expires(app, offline_settings):
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    from assistant.models import ConsoleSession
+    anna = Agent(app, "anna")
+    assert anna.get("/console/api/me").json()["user"]["name"] == "Anna"
+    cookie = anna.http.cookies.get("neuvo_console")
+    assert cookie and cookie not in str(anna.get("/console/api/me").json())  # the cookie is never echoed
+    with session_factory(offline_settings.database_url).begin() as db:
+        db.execute(update(ConsoleSession).values(last_seen=dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=31)))
+    expired = anna.get("/console/api/me")
+    assert expired.status_code == 401 and expired.json()["error"]["code"] == "login_required"
