@@ -97,6 +97,15 @@ class ConsoleSession(Base):
     last_seen: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class LoginFailure(Base):
+    """A failed console login, counted per username to slow down password guessing (any worker)."""
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(80), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class HandoffEvent(Base):
     """Who did what to a conversation's handoff, when and why: the audit trail."""
     __tablename__ = "handoff_events"

@@ -12,16 +12,17 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from assistant.models import ConsoleSession, Conversation, User, utcnow
+from assistant.models import ConsoleSession, Conversation, LoginFailure, User, utcnow
 
 ROLES = ("agent", "supervisor", "regional_advisor", "admin")
 LANGUAGES = ("fi", "sv", "en")
 IDLE_TIMEOUT = dt.timedelta(minutes=30)
 MAX_SESSION = dt.timedelta(hours=12)
-ONLINE_WITHIN = dt.timedelta(minutes=2)  # an online agent's console checks in every minute
+ONLINE_WITHIN = dt.timedelta(minutes=2)
+LOCKOUT_AFTER, LOCKOUT_FOR = 5, dt.timedelta(minutes=15)  # failed logins per username, and for how long  # an online agent's console checks in every minute
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not a password")  # unknown users cost the same time as wrong passwords
 
@@ -51,13 +52,27 @@ def create_user(sessions: sessionmaker, username: str, password: str, name: str,
     return user
 
 
+class LockedOut(Exception):
+    pass
+
+
 def authenticate(sessions: sessionmaker, username: str, password: str) -> User | None:
+    """The user with this password, or None; LockedOut after too many failures for the username lately."""
+    username = username[:80]
     with sessions() as db:
+        failures = db.scalar(select(func.count()).select_from(LoginFailure).where(
+            LoginFailure.username == username, LoginFailure.at >= utcnow() - LOCKOUT_FOR))
         user = db.scalar(select(User).where(User.username == username))
+    if failures >= LOCKOUT_AFTER:
+        raise LockedOut(username)
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
+        with sessions.begin() as db:
+            db.add(LoginFailure(username=username))
         return None
+    with sessions.begin() as db:
+        db.execute(delete(LoginFailure).where(LoginFailure.username == username))
     return user
 
 

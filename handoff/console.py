@@ -33,6 +33,7 @@ CSP = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-ur
 ERRORS = {
     "login_required": N_("Please log in."),
     "invalid_login": N_("Wrong username or password."),
+    "locked_out": N_("Too many failed attempts. Try again in 15 minutes."),
     "forbidden": N_("You may not do that."),
     "csrf": N_("The request could not be verified. Reload the page and try again."),
     "not_found": N_("Conversation not found."),
@@ -47,7 +48,7 @@ ERRORS = {
     "invalid_text": N_("The message text must be a string."),
 }
 STATUS = {"login_required": 401, "invalid_login": 401, "forbidden": 403, "csrf": 403, "not_found": 404,
-          "already_claimed": 409, "not_allowed": 403, "not_held": 409}
+          "already_claimed": 409, "locked_out": 429, "not_allowed": 403, "not_held": 409}
 PREVIEW = 120
 
 
@@ -265,7 +266,11 @@ def router(service: ConversationService, desk: Desk) -> APIRouter:
         username, password = data.get("username"), data.get("password")
         if not isinstance(username, str) or not isinstance(password, str):
             return fail(request, "invalid_login")
-        user = await to_thread.run_sync(agents.authenticate, service.sessions, username.strip(), password)
+        try:
+            user = await to_thread.run_sync(agents.authenticate, service.sessions, username.strip(), password)
+        except agents.LockedOut:
+            log.warning("console login locked for %r after repeated failures", username[:80])
+            return fail(request, "locked_out")
         if user is None:
             log.warning("failed console login for %r", username[:80])
             return fail(request, "invalid_login")

@@ -290,3 +290,13 @@ def test_an_idle_console_session_expires(app, offline_settings):
         db.execute(update(ConsoleSession).values(last_seen=dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=31)))
     expired = anna.get("/console/api/me")
     assert expired.status_code == 401 and expired.json()["error"]["code"] == "login_required"
+
+
+def test_password_guessing_is_locked_out(app):
+    http = TestClient(app, raise_server_exceptions=False)
+    for _ in range(5):
+        assert http.post("/console/api/login", json={"username": "anna", "password": "guess!guess"}).status_code == 401
+    locked = http.post("/console/api/login", json={"username": "anna", "password": PASSWORD},
+                       headers={"Accept-Language": "sv"})
+    assert locked.status_code == 429 and "15 minuter" in locked.json()["error"]["message"]
+    Agent(app, "sven")  # other accounts are not affected
