@@ -21,6 +21,7 @@ from sqlalchemy.orm import sessionmaker
 from assistant.models import Conversation, utcnow
 
 log = logging.getLogger("neuvo.updates")
+POLL_INTERVAL = 0.25  # seconds between looks for other workers' changes
 WINDOW = dt.timedelta(seconds=3)  # longer than any commit takes; rows seen twice are told once
 
 
@@ -53,7 +54,7 @@ class Subscription:
 
 
 class Hub:
-    def __init__(self, sessions: sessionmaker, interval: float = 0.25):
+    def __init__(self, sessions: sessionmaker, interval: float = POLL_INTERVAL):
         self.sessions, self.interval = sessions, interval
         self.subscriptions: set[Subscription] = set()
         self._task: asyncio.Task | None = None
@@ -81,7 +82,7 @@ class Hub:
         with self.sessions() as db:
             rows = db.execute(select(Conversation).where(Conversation.updated_at >= now - WINDOW)).scalars().all()
         return [(Change(c.id, c.last_seq, c.state, c.queue, c.agent_id, c.region, c.language,
-                        _active(c.agent_typing_until, now), _active(c.customer_typing_until, now)), c.updated_at)
+                        is_active(c.agent_typing_until, now), is_active(c.customer_typing_until, now)), c.updated_at)
                 for c in rows]
 
     async def _run(self) -> None:
@@ -106,13 +107,10 @@ class Hub:
                     if s.conversation_id in (None, change.conversation_id) and not s.queue.full():
                         s.queue.put_nowait(change)
             horizon = utcnow() - 2 * WINDOW
-            for key in [k for k, (_, at) in self._seen.items() if _aware(at) < horizon]:
+            for key in [k for k, (_, at) in self._seen.items() if at < horizon]:
                 del self._seen[key]
 
 
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)  # SQLite returns naive UTC
-
-
-def _active(until: dt.datetime | None, now: dt.datetime) -> bool:
-    return until is not None and _aware(until) > now
+def is_active(until: dt.datetime | None, now: dt.datetime) -> bool:
+    """Whether a short-lived mark (someone typing) still stands."""
+    return until is not None and until > now

@@ -12,7 +12,7 @@ import websockets
 
 from assistant.db import session_factory
 from assistant.evaluation import percentile
-from assistant.updates import Hub
+from assistant.updates import POLL_INTERVAL
 from handoff.agents import create_user
 
 REPLIES = 40
@@ -75,7 +75,7 @@ def report(settings) -> str:
 | {CLAIMERS} agents claim one conversation at once (HTTP, one app worker, SQLite) | {result['won']} won, {result['lost']} got 409, all answered in {result['claim_s'] * 1000:.0f} ms |
 
 When the agent's console and the customer's socket are on different workers, the reply waits for the
-next change poll ({Hub(None).interval * 1000:.0f} ms interval; up to that much more): the price of keeping
+next change poll ({POLL_INTERVAL * 1000:.0f} ms interval; up to that much more): the price of keeping
 no conversation state in a worker's memory. Redis or PostgreSQL LISTEN/NOTIFY could cut it; not needed
 at chat speed.
 """

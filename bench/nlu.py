@@ -6,7 +6,6 @@ never seen (besides the dev set, which it never trains on either). Rasa is asked
 from __future__ import annotations
 
 import dataclasses
-import os
 import sys
 import tempfile
 from pathlib import Path
@@ -22,7 +21,7 @@ from assistant.evaluation import read_questions  # noqa: E402
 from assistant.runtime import free_port, stop  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 from knowledge.catalogue import LANGS, Catalogue, default  # noqa: E402
-from nlu.project import PIPELINES, load_dialogue_intents  # noqa: E402
+from nlu.project import PIPELINES  # noqa: E402
 from nlu.train import train  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"

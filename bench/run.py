@@ -6,7 +6,6 @@ the same run, interleaved, and reported as medians and ratios.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import platform
 import statistics

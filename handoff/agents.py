@@ -98,10 +98,10 @@ def session_user(sessions: sessionmaker, token: str | None) -> tuple[User, str] 
         row = db.get(ConsoleSession, _digest(token))
         if row is None:
             return None
-        if _aware(row.last_seen) < now - IDLE_TIMEOUT or _aware(row.created_at) < now - MAX_SESSION:
+        if row.last_seen < now - IDLE_TIMEOUT or row.created_at < now - MAX_SESSION:
             db.delete(row)
             return None
-        if _aware(row.last_seen) < now - dt.timedelta(seconds=20):
+        if row.last_seen < now - dt.timedelta(seconds=20):
             row.last_seen = now
         user = db.get(User, row.user_id)
         return user, row.csrf
@@ -117,6 +117,17 @@ def online_users(db: Session, now: dt.datetime) -> list[User]:
     """Agents marked online whose console checked in lately (a closed browser does not count)."""
     live = select(ConsoleSession.user_id).where(ConsoleSession.last_seen >= now - ONLINE_WITHIN)
     return list(db.scalars(select(User).where(User.status == "online", User.id.in_(live))))
+
+
+def held_chats(db: Session) -> dict[int, int]:
+    """Agent id → how many conversations the agent holds now."""
+    return dict(db.execute(select(Conversation.agent_id, func.count()).where(Conversation.state == "agent")
+                           .group_by(Conversation.agent_id)).all())
+
+
+def free_slots(users: list[User], held: dict[int, int]) -> int:
+    """Chats these agents can still take: each one's limit minus what they hold."""
+    return sum(max(0, u.max_chats - held.get(u.id, 0)) for u in users)
 
 
 # -- access -------------------------------------------------------------------------------------------
@@ -139,7 +150,3 @@ def may_see(user: User, conversation: Conversation) -> bool:
 
 def may_claim(user: User, conversation: Conversation) -> bool:
     return may_see(user, conversation) and conversation.language in user.languages
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)

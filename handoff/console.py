@@ -14,12 +14,13 @@ from pathlib import Path
 from anyio import to_thread
 from fastapi import APIRouter, Request, WebSocket
 from fastapi.responses import FileResponse, JSONResponse, Response
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from assistant.api import request_language
 from assistant.conversation import ConversationNotFound, ConversationService, InvalidMessage
 from assistant.i18n import N_, gettext
 from assistant.models import Conversation, HandoffEvent, Message, User, utcnow
+from assistant.updates import is_active
 from handoff import agents
 from handoff.console_strings import strings
 from handoff.desk import OUTCOMES, WAITING, AlreadyClaimed, Desk, NotAllowed
@@ -76,9 +77,7 @@ class Console:
         now, lang = utcnow(), user.ui_language
         queue_list = queue_list if queue_list is not None else self.visible_queues(user)
         with self.sessions() as db:
-            online = agents.online_users(db, now)
-            held = dict(db.execute(select(Conversation.agent_id, func.count()).where(Conversation.state == "agent")
-                                   .group_by(Conversation.agent_id)).all())
+            online, held = agents.online_users(db, now), agents.held_chats(db)
             waiting = db.scalars(select(Conversation).where(Conversation.state.in_(WAITING),
                                                             Conversation.queue.in_([q.id for q in queue_list]))
                                  .order_by(Conversation.queued_at)).all()
@@ -92,7 +91,7 @@ class Console:
                 item["position"] = position
             result.append({"id": q.id, "kind": q.kind, "name": q.name(lang), "open": q.hours.is_open(now),
                            "agents_online": len(staff),
-                           "free_slots": sum(max(0, u.max_chats - held.get(u.id, 0)) for u in staff),
+                           "free_slots": agents.free_slots(staff, held),
                            "waiting": mine})
         return result
 
@@ -106,8 +105,8 @@ class Console:
                 "region": c.region, "region_name": region_name(c.region, lang),
                 "topic": entry.topic if entry else None, "service": entry.id if entry else None,
                 "service_title": entry.text(lang).title if entry else None,
-                "waiting_seconds": int((utcnow() - agents._aware(since)).total_seconds()),
-                "updated_at": agents._aware(c.updated_at).isoformat(), "preview": last[:PREVIEW]}
+                "waiting_seconds": int((utcnow() - since).total_seconds()),
+                "updated_at": c.updated_at.isoformat(), "preview": last[:PREVIEW]}
 
     def mine(self, user: User) -> list[dict]:
         with self.sessions() as db:
@@ -138,14 +137,14 @@ class Console:
             "messages": [{"seq": m.seq, "from": m.sender, "text": m.text, "internal": m.internal, "event": m.event,
                           "details": m.details, "author": m.author, "buttons": m.buttons or [],
                           "understood": self.understood(m.understood, lang) if m.sender == "customer" else None,
-                          "service": m.service, "at": agents._aware(m.created_at).isoformat()} for m in messages],
-            "events": [{"kind": e.kind, "actor": e.actor, "at": agents._aware(e.at).isoformat(),
+                          "service": m.service, "at": m.created_at.isoformat()} for m in messages],
+            "events": [{"kind": e.kind, "actor": e.actor, "at": e.at.isoformat(),
                         "from_queue": e.from_queue, "to_queue": e.to_queue, "note": e.note, "outcome": e.outcome}
                        for e in events],
             "context": {"verified": False, "language": c.language, "region": c.region,
                         "region_name": region_name(c.region, lang), "business_id": c.business_id,
                         "channel": c.channel, "contact": c.contact, "services_asked": asked},
-            "customer_typing": bool(c.customer_typing_until and agents._aware(c.customer_typing_until) > utcnow()),
+            "customer_typing": is_active(c.customer_typing_until, utcnow()),
         }
 
     def understood(self, u: dict | None, lang: str) -> dict | None:
@@ -167,7 +166,7 @@ class Console:
         return {"id": c.id, "state": c.state, "queue": c.queue, "queue_name": queue.name(lang) if queue else None,
                 "language": c.language, "region": c.region, "region_name": region_name(c.region, lang),
                 "channel": c.channel, "agent": {"id": agent.id, "name": agent.name} if agent else None,
-                "created_at": agents._aware(c.created_at).isoformat(), "contact": c.contact, "last_seq": c.last_seq}
+                "created_at": c.created_at.isoformat(), "contact": c.contact, "last_seq": c.last_seq}
 
     def brief(self, user: User, conversation_id: str) -> dict:
         with self.sessions() as db:
@@ -184,8 +183,7 @@ class Console:
     def supervisor(self, user: User) -> dict:
         with self.sessions() as db:
             users = db.scalars(select(User).order_by(User.name)).all()
-            held = dict(db.execute(select(Conversation.agent_id, func.count()).where(Conversation.state == "agent")
-                                   .group_by(Conversation.agent_id)).all())
+            held = agents.held_chats(db)
             online = {u.id for u in agents.online_users(db, utcnow())}
         return {"queues": self.queue_view(user, list(queues().values())),
                 "agents": [{"id": u.id, "name": u.name, "role": u.role,

@@ -21,7 +21,7 @@ from assistant.conversation import (HUMAN_STATES, ConversationNotFound, Conversa
                                    InvalidMessage)
 from assistant.i18n import N_, gettext
 from assistant.models import Conversation, HandoffEvent, Message, User, utcnow
-from handoff.agents import may_claim, online_users, serves
+from handoff.agents import free_slots, held_chats, may_claim, online_users, serves
 from handoff.hours_text import when
 from handoff.queues import Capacity, Queue, Route, estimated_wait, queues, route
 from nlu.pii import mask_personal_codes
@@ -80,12 +80,16 @@ class Desk:
 
     def capacity(self, db: Session, queue: Queue, language: str, now: dt.datetime) -> Capacity:
         agents = [u for u in online_users(db, now) if serves(u, queue.id) and language in u.languages]
-        held = dict(db.execute(select(Conversation.agent_id, func.count()).where(
-            Conversation.state == "agent", Conversation.agent_id.in_([u.id for u in agents]))
-            .group_by(Conversation.agent_id)).all()) if agents else {}
         waiting = db.scalar(select(func.count()).select_from(Conversation).where(
             Conversation.state == "queued", Conversation.queue == queue.id, Conversation.language == language))
-        return Capacity(len(agents), sum(max(0, u.max_chats - held.get(u.id, 0)) for u in agents), waiting or 0)
+        return Capacity(len(agents), free_slots(agents, held_chats(db)) if agents else 0, waiting or 0)
+
+    @staticmethod
+    def ahead(db: Session, c: Conversation) -> int:
+        """Customers of the same language who have waited longer in the conversation's queue."""
+        return db.scalar(select(func.count()).select_from(Conversation).where(
+            Conversation.state == "queued", Conversation.queue == c.queue, Conversation.language == c.language,
+            Conversation.queued_at < c.queued_at)) or 0
 
     def understood_service(self, db: Session, conversation_id: str):
         """The catalogue entry the bot last understood in this conversation (it decides the topic)."""
@@ -113,9 +117,7 @@ class Desk:
             c = db.get(Conversation, conversation_id)
             if c is None or c.state != "queued" or c.queue not in queues():
                 return None
-            ahead = db.scalar(select(func.count()).select_from(Conversation).where(
-                Conversation.state == "queued", Conversation.queue == c.queue, Conversation.language == c.language,
-                Conversation.queued_at < c.queued_at)) or 0
+            ahead = self.ahead(db, c)
             queue = queues()[c.queue]
             capacity = self.capacity(db, queue, c.language, now)
         return ahead + 1, estimated_wait(queue, capacity, ahead + 1)
@@ -240,17 +242,14 @@ class Desk:
     def transfer(self, conversation_id: str, user: User, queue_id: object, note: object) -> Transition:
         if queue_id not in queues():
             raise InvalidMessage("unknown_queue")
-        note = mask_personal_codes(note.strip())[0] if isinstance(note, str) and note.strip() else None
-        now = utcnow()
+        note, now = _note(note), utcnow()
         with self.sessions.begin() as db:
             c = self._held(db, conversation_id, user)
             previous, c.queue, c.state, c.agent_id, c.queued_at = c.queue, queue_id, "queued", None, now
             c.agent_typing_until = None
             db.add(HandoffEvent(conversation_id=c.id, kind="transferred", actor=user.username, from_queue=previous,
                                 to_queue=queue_id, note=note))
-            ahead = db.scalar(select(func.count()).select_from(Conversation).where(
-                Conversation.state == "queued", Conversation.queue == queue_id, Conversation.language == c.language,
-                Conversation.id != c.id)) or 0
+            ahead = self.ahead(db, c)
             lang = c.language
         name = queues()[queue_id].name(lang)
         items = [_system(lang, "transferred", {"agent": user.name, "queue": queue_id, "queue_name": name,
@@ -269,7 +268,7 @@ class Desk:
 
     def _release(self, conversation_id: str, user: User, state: str, kind: str, event: str,
                  outcome: str | None, note: object) -> Transition:
-        note = mask_personal_codes(note.strip())[0] if isinstance(note, str) and note.strip() else None
+        note = _note(note)
         with self.sessions.begin() as db:
             c = self._held(db, conversation_id, user)
             c.state, c.agent_id, c.agent_typing_until, c.failed_turns = state, None, None, 0
@@ -285,6 +284,11 @@ class Desk:
             sender = item.pop("sender", "system")
             stored += self.service.append(conversation_id, sender, [item])
         return Transition(self.service.load(conversation_id), stored)
+
+
+def _note(note: object) -> str | None:
+    """An agent's note for the record, identity codes masked; None when there is none."""
+    return mask_personal_codes(note.strip())[0] if isinstance(note, str) and note.strip() else None
 
 
 def _system(lang: str, event: str, details: dict, **values: object) -> dict:
