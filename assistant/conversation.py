@@ -151,13 +151,11 @@ class ConversationService:
         with self.sessions.begin() as db:
             db.execute(update(Message).where(Message.id == message_id).values(understood=understood))
 
-    def history(self, conversation_id: str, after_seq: int = 0,
-                internal: bool = False) -> tuple[Conversation, list[Message]]:
-        """The conversation and its messages after `after_seq`, in order (a reconnecting client's gap);
-        agents' private notes only when `internal`."""
-        query = select(Message).where(Message.conversation_id == conversation_id, Message.seq > after_seq)
-        if not internal:
-            query = query.where(Message.internal.is_(False))
+    def history(self, conversation_id: str, after_seq: int = 0) -> tuple[Conversation, list[Message]]:
+        """The conversation and what the customer may see of it after `after_seq`, in order (a reconnecting
+        client's gap): agents' private notes are left out."""
+        query = select(Message).where(Message.conversation_id == conversation_id, Message.seq > after_seq,
+                                      Message.internal.is_(False))
         with self.sessions() as db:
             conversation = db.get(Conversation, conversation_id)
             if conversation is None:
