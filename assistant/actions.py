@@ -1,20 +1,25 @@
-"""Rasa's action endpoint and NLG endpoint, served by our app.
+"""Rasa's action endpoint and NLG endpoint, served by our app, to the Rasa server only.
 
 Rasa decides *which* action follows a message; we decide *what* is said, from the catalogue, in the
-conversation's language. Both endpoints read the conversation state from the database.
+conversation's language. Both endpoints read the conversation state from the database, and a turn's
+outcome is stored by compare-and-set: an agent who took the conversation meanwhile keeps it.
+Only a caller on loopback that sends the secret written into Rasa's endpoints file gets in (`rasa_only`).
 """
 from __future__ import annotations
 
+import hmac
+import ipaddress
 import logging
 
 from anyio import to_thread
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from sqlalchemy.orm import sessionmaker
 
 from assistant import replies
+from assistant.content import ContentProvider
 from assistant.conversation import ConversationNotFound, conversation_state, load, save_state
 from assistant.dialogue import ConversationState, respond
-from assistant.understanding import Understander
+from assistant.engine import SECRET_HEADER
 
 log = logging.getLogger("neuvo.actions")
 
@@ -27,37 +32,51 @@ def _ranking(latest: dict) -> list[tuple[str, float]]:
     return ranking
 
 
-def router(sessions: sessionmaker, understander: Understander) -> APIRouter:
-    api = APIRouter(prefix="/rasa", include_in_schema=False)
+def rasa_only(secret: str):
+    """The dependency that lets only the Rasa server in: a loopback peer with the shared secret."""
+    def check(request: Request) -> None:
+        peer = request.client.host if request.client else ""
+        try:
+            loopback = ipaddress.ip_address(peer).is_loopback
+        except ValueError:
+            loopback = False
+        if not loopback or not hmac.compare_digest(request.headers.get(SECRET_HEADER, "").encode(), secret.encode()):
+            log.warning("refused a call to %s from %s", request.url.path, peer)
+            raise HTTPException(status_code=403, detail="Only the dialogue engine may call this endpoint.")
+    return check
 
-    def state_of(tracker: dict) -> ConversationState:
+
+def router(sessions: sessionmaker, content: ContentProvider, secret: str) -> APIRouter:
+    api = APIRouter(prefix="/rasa", include_in_schema=False, dependencies=[Depends(rasa_only(secret))])
+
+    def state_of(tracker: dict) -> tuple[ConversationState, bool]:
+        """The conversation's state (in the language Rasa was told), and whether it is one of ours."""
         latest = tracker.get("latest_message") or {}
         lang = (latest.get("metadata") or {}).get("lang")
         try:
-            state = conversation_state(load(sessions, tracker.get("sender_id", "")))
+            state, ours = conversation_state(load(sessions, str(tracker.get("sender_id", "")))), True
         except ConversationNotFound:  # someone talking to Rasa directly (e.g. its own REST webhook)
-            state = ConversationState(lang or "fi")
-        if lang:
+            state, ours = ConversationState(lang or "fi"), False
+        if lang in ("fi", "sv", "en"):
             state.language = lang
-        return state
+        return state, ours
 
     def act(body: dict) -> dict:
         tracker = body.get("tracker") or {}
         latest = tracker.get("latest_message") or {}
-        conversation = state_of(tracker)
-        text = latest.get("text") or ""
+        conversation, ours = state_of(tracker)
+        text = str(latest.get("text") or "")
+        understander = content.current().understander
         understanding = understander.understand(text, conversation.language, _ranking(latest))
         turn = respond(understanding, conversation, text, understander)
-        try:
-            save_state(sessions, tracker.get("sender_id", ""), turn.state)
-        except Exception:  # noqa: BLE001 - a lost state update must not lose the answer
-            log.exception("could not save the conversation state")
+        if ours:
+            save_state(sessions, str(tracker["sender_id"]), conversation, turn.state)
         return {"events": [], "responses": [{"custom": {"neuvo": m.as_dict()}} for m in turn.messages]}
 
     def generate(body: dict) -> dict:
         tracker = body.get("tracker") or {}
         latest = tracker.get("latest_message") or {}
-        conversation = state_of(tracker)
+        conversation, _ = state_of(tracker)
         intent = latest.get("intent") or {}
         understood = {"intent": intent.get("name"), "service": None, "confidence": float(intent.get("confidence") or 0.0),
                       "language": conversation.language,
@@ -68,12 +87,21 @@ def router(sessions: sessionmaker, understander: Understander) -> APIRouter:
             return {"custom": {"neuvo": replies.acknowledged(conversation.language, understood).as_dict()}}
         return {"custom": {"neuvo": replies.small_talk(conversation.language, utter, understood).as_dict()}}
 
+    async def tracker_body(request: Request) -> dict:
+        try:
+            body = await request.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict) or not isinstance(body.get("tracker") or {}, dict):
+            raise HTTPException(status_code=422, detail="Expected Rasa's JSON body with a tracker.")
+        return body
+
     @api.post("/webhook")
     async def action_endpoint(request: Request) -> dict:
-        return await to_thread.run_sync(act, await request.json())
+        return await to_thread.run_sync(act, await tracker_body(request))
 
     @api.post("/nlg")
     async def nlg_endpoint(request: Request) -> dict:
-        return await to_thread.run_sync(generate, await request.json())
+        return await to_thread.run_sync(generate, await tracker_body(request))
 
     return api

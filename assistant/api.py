@@ -1,14 +1,22 @@
-"""REST API v1: start a conversation, send a message, read the transcript."""
+"""REST API v1: start a conversation, send a message, read the transcript.
+
+`POST /conversations` returns the conversation's token; every later call sends it as
+`Authorization: Bearer <token>` and reaches that conversation only (`conversation_from_token`).
+"""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from anyio import to_thread
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from assistant import tokens
 from assistant.conversation import ConversationNotFound, ConversationService, InvalidMessage
-from assistant.i18n import N_, gettext
+from assistant.i18n import N_, gettext, negotiate_language
 from assistant.models import Message
+from assistant.outbox import OutputChannel
 
 ERRORS = {
     "not_found": N_("Conversation not found."),
@@ -17,22 +25,26 @@ ERRORS = {
     "invalid_text": N_("The message text must be a string."),
     "unsupported_language": N_("The language must be fi, sv or en."),
     "invalid_body": N_("The request body must be UTF-8 encoded JSON of the documented form."),
+    "invalid_token": N_("This conversation cannot be opened with these credentials. Start a new conversation."),
     "internal": N_("Something went wrong on our side. Please try again in a moment."),
 }
 
 
 def request_language(request: Request) -> str:
-    header = request.headers.get("accept-language", "")
-    for part in header.replace(" ", "").split(","):
-        lang = part.split(";")[0].split("-")[0].lower()
-        if lang in ("fi", "sv", "en"):
-            return lang
-    return "en"
+    return negotiate_language(request.headers.get("accept-language"))
+
+
+class ApiError(Exception):
+    """An error answered as `{"error": {"code", "message"}}` in the caller's language."""
+
+    def __init__(self, status: int, code: str):
+        self.status, self.code = status, code
+        super().__init__(code)
 
 
 def error(request: Request, status: int, code: str, **kwargs: object) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": gettext(request_language(request), ERRORS[code], **kwargs)}},
-                        status_code=status)
+                        status_code=status, headers={"WWW-Authenticate": "Bearer"} if status == 401 else None)
 
 
 class StartConversation(BaseModel):
@@ -54,8 +66,34 @@ def message_json(m: Message) -> dict:
     return data
 
 
+class RestOutput(OutputChannel):
+    """REST customers fetch their messages: a response that carries a message delivers it."""
+    name = "rest"
+
+    def render(self, message: Message) -> dict:
+        return message_json(message)
+
+
+def conversation_from_token(key: Callable[[], bytes]) -> Callable[[Request, str], str]:
+    """The dependency that opens a conversation to the bearer of its own token, and to nobody else."""
+    def check(request: Request, conversation_id: str) -> str:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise ApiError(401, "invalid_token")
+        if tokens.verify(key(), token.strip()) != conversation_id:
+            raise ApiError(403, "invalid_token")
+        return conversation_id
+    return check
+
+
 def router(service: ConversationService) -> APIRouter:
     api = APIRouter(prefix="/api/v1", tags=["conversations"])
+    settings, rest = service.settings, RestOutput()
+    own = Depends(conversation_from_token(settings.signing_key))
+
+    def delivered(conversation_id: str, messages: list[Message]) -> list[dict]:
+        service.outbox.mark_sent(conversation_id, [m.seq for m in messages], rest.name)
+        return [rest.render(m) for m in messages]
 
     @api.post("/conversations", status_code=201)
     async def start_conversation(request: Request, body: StartConversation | None = None):
@@ -64,33 +102,36 @@ def router(service: ConversationService) -> APIRouter:
             conversation = await service.start(body.lang, body.region)
         except InvalidMessage as exc:
             return error(request, 422, exc.code)
-        return {"conversation_id": conversation.id, "language": conversation.language, "region": conversation.region}
+        return {"conversation_id": conversation.id, "language": conversation.language, "region": conversation.region,
+                "token": tokens.issue(settings.signing_key(), conversation.id, settings.token_ttl_s),
+                "expires_in": settings.token_ttl_s}
 
     @api.post("/conversations/{conversation_id}/messages")
-    async def post_message(conversation_id: str, body: CustomerMessage, request: Request):
+    async def post_message(body: CustomerMessage, request: Request, conversation_id: str = own):
         try:
             turn = await service.post(conversation_id, body.text)
         except ConversationNotFound:
             return error(request, 404, "not_found")
         except InvalidMessage as exc:
             return error(request, 413 if exc.code == "message_too_long" else 422, exc.code,
-                         limit=service.settings.max_message_chars)
+                         limit=settings.max_message_chars)
         return {
             "conversation_id": conversation_id,
             "language": turn.conversation.language,
             "state": turn.conversation.state,
             "engine": "down" if turn.engine_down else "up",
-            "messages": [message_json(m) for m in turn.messages],
+            "messages": await to_thread.run_sync(delivered, conversation_id, turn.messages),
             "understood": turn.understood,
         }
 
     @api.get("/conversations/{conversation_id}")
-    async def transcript(conversation_id: str, request: Request):
+    async def transcript(request: Request, conversation_id: str = own):
         try:
             conversation, messages = await to_thread.run_sync(service.history, conversation_id)
         except ConversationNotFound:
             return error(request, 404, "not_found")
         return {"conversation_id": conversation.id, "language": conversation.language, "region": conversation.region,
-                "state": conversation.state, "messages": [message_json(m) for m in messages]}
+                "state": conversation.state,
+                "messages": await to_thread.run_sync(delivered, conversation_id, messages)}
 
     return api

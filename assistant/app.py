@@ -1,46 +1,100 @@
-"""The app factory: REST API, Rasa's action and NLG endpoints, health."""
+"""The assistant's parts and its app factory: REST API, Rasa's action and NLG endpoints, health.
+
+`build` wires the assistant's own parts from the settings; the composition root (`channels.server`)
+adds the channels and the contact centre and calls `create_app`. Nothing here knows them.
+"""
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from starlette.exceptions import HTTPException
 from sqlalchemy import text
+from sqlalchemy.orm import sessionmaker
+from starlette.exceptions import HTTPException
 
 from assistant import actions, api
+from assistant.content import ContentProvider
 from assistant.conversation import ConversationService
 from assistant.db import session_factory
 from assistant.engine import RasaClient
+from assistant.events import Event, EventKind, Events
+from assistant.notify import notifier_for
+from assistant.outbox import Outbox
 from assistant.settings import Settings
-from assistant.understanding import understander
+from assistant.updates import Hub
 
 log = logging.getLogger("neuvo.app")
+QUIET = {EventKind.DELIVERED}  # events no socket needs to hear about
 
 
-def create_app(settings: Settings | None = None,
-               channels: Sequence[Callable[[ConversationService], APIRouter]] = ()) -> FastAPI:
-    """The assistant's app; `channels` add their routes (channels call the assistant, not the reverse)."""
-    settings = settings or Settings.from_env()
-    sessions = session_factory(settings.database_url)
+@dataclass
+class Assistant:
+    """The assistant's parts, built once per app (per worker)."""
+    settings: Settings
+    sessions: sessionmaker
+    events: Events
+    hub: Hub
+    content: ContentProvider
+    engine: RasaClient
+    outbox: Outbox
+    service: ConversationService
+
+
+def build(settings: Settings, content: ContentProvider | None = None) -> Assistant:
+    events = Events()
+    sessions = events.attach(session_factory(settings.database_url))
+    hub = Hub(sessions, notifier_for(settings.notifier, settings.database_url, settings.redis_url))
+
+    def wake(event: Event) -> None:  # live updates subscribe to the events: every worker hears of each change
+        if event.kind not in QUIET:
+            hub.poke(event.conversation_id)
+
+    events.subscribe(wake)
+    content = content or ContentProvider()
     engine = RasaClient(settings)
-    service = ConversationService(settings, sessions, engine, understander())
+    outbox = Outbox(sessions, events, [api.RestOutput()], settings.outbox_retry_s, settings.outbox_retry_max_s)
+    service = ConversationService(settings, sessions, engine, content, outbox)
+    return Assistant(settings, sessions, events, hub, content, engine, outbox, service)
+
+
+Extension = Callable[[Assistant], APIRouter]
+
+
+def create_app(settings: Settings | None = None, extensions: Sequence[Extension] = (),
+               parts: Assistant | None = None) -> FastAPI:
+    """The assistant's app; `extensions` (channels, the contact centre) add their routes and output channels."""
+    parts = parts or build(settings or Settings())
+    settings = parts.settings
+    routers = [extension(parts) for extension in extensions]  # may register output channels on the outbox
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
-        yield
-        await engine.close()
+        parts.content.current()  # load the content before the first customer waits for it
+        await parts.hub.start()
+        await parts.outbox.startup()
+        try:
+            yield
+        finally:
+            await parts.outbox.shutdown()
+            await parts.hub.stop()
+            await parts.engine.close()
 
     app = FastAPI(title="Neuvo", version="0.1.0", lifespan=lifespan,
                   description="Advisory assistant for Finland's public employment and business services.")
-    app.state.settings, app.state.service = settings, service
-    app.include_router(api.router(service))
-    app.include_router(actions.router(sessions, service.understander))
-    for channel in channels:
-        app.include_router(channel(service))
+    app.state.settings, app.state.parts, app.state.service = settings, parts, parts.service
+    app.include_router(api.router(parts.service))
+    app.include_router(actions.router(parts.sessions, parts.content, settings.rasa_callback_secret))
+    for router in routers:
+        app.include_router(router)
+
+    @app.exception_handler(api.ApiError)
+    async def api_error(request: Request, exc: api.ApiError):
+        return api.error(request, exc.status, exc.code)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):
@@ -61,13 +115,13 @@ def create_app(settings: Settings | None = None,
     @app.get("/health", tags=["operations"])
     async def health():
         try:
-            with sessions() as db:
+            with parts.sessions() as db:
                 db.execute(text("SELECT 1"))
             database = "up"
         except Exception as exc:  # noqa: BLE001
             database = f"down: {type(exc).__name__}"
-        engine_state = await engine.status()
+        engine_state = await parts.engine.status()
         return {"status": "ok" if database == "up" and engine_state["state"] == "up" else "degraded",
-                "database": database, "engine": engine_state}
+                "database": database, "engine": engine_state, "content": parts.content.current().version}
 
     return app

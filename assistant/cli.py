@@ -1,14 +1,29 @@
-"""The `assistant` command: serve, chat, eval, train, knowledge validate|stats|rank, db upgrade, i18n check."""
+"""The `assistant` command: serve, chat, eval, train, knowledge validate|stats|rank, db upgrade, i18n check.
+
+The composition root (`channels.server.main`) runs it with the product's wiring (how to migrate, which
+stack to run) and adds the commands of the other packages (`assistant user add` is the contact centre's).
+"""
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 
+from assistant.runtime import Stack
 from assistant.settings import Settings
+
+
+@dataclass(frozen=True)
+class Wiring:
+    """What the commands need from the composition root."""
+    stack: Callable[[Settings], Stack]
+    migrate: Callable[[str], None]
+    commands: Sequence[Callable[[argparse._SubParsersAction], None]] = field(default_factory=tuple)
 
 
 def _print(data: object, as_json: bool) -> None:
@@ -19,28 +34,30 @@ def _print(data: object, as_json: bool) -> None:
             print(f"{key}: {value}")
 
 
-def cmd_serve(args, settings: Settings) -> int:
+def cmd_serve(args, settings: Settings, wiring: Wiring) -> int:
     from assistant.runtime import serve
-    return serve(settings, args.workers)
+    stack = wiring.stack(settings)
+    stack.workers = args.workers
+    return serve(stack)
 
 
-def cmd_train(args, settings: Settings) -> int:
+def cmd_train(args, settings: Settings, wiring: Wiring) -> int:
     from knowledge.catalogue import default
     from nlu.train import train
-    model = train(default(), force=args.force, pipeline=args.pipeline, quiet=not args.verbose)
+    model = train(default(), force=args.force, pipeline=args.pipeline or settings.pipeline, quiet=not args.verbose,
+                  cache_dir=settings.cache_dir, venv=settings.rasa_venv)
     print(f"{'trained' if model.trained else 'unchanged, reused'} {model.path} ({model.seconds:.1f} s)")
     return 0
 
 
-def cmd_eval(args, settings: Settings) -> int:
+def cmd_eval(args, settings: Settings, wiring: Wiring) -> int:
     from assistant.evaluation import read_questions, run
-    from assistant.runtime import Stack
     try:
         items = read_questions(Path(args.file))
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    with Stack(settings):
+    with wiring.stack(settings):
         report = run(settings.app_url, items)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
@@ -52,10 +69,10 @@ def cmd_eval(args, settings: Settings) -> int:
     return 0
 
 
-def cmd_chat(args, settings: Settings) -> int:
-    from assistant.runtime import Stack
-    with Stack(settings), httpx.Client(base_url=settings.app_url, timeout=60) as client:
+def cmd_chat(args, settings: Settings, wiring: Wiring) -> int:
+    with wiring.stack(settings), httpx.Client(base_url=settings.app_url, timeout=60) as client:
         conversation = client.post("/api/v1/conversations", json={"lang": args.lang} if args.lang else {}).json()
+        client.headers["Authorization"] = f"Bearer {conversation['token']}"
         print("Neuvo — kirjoita kysymyksesi / skriv din fråga (Ctrl-D lopettaa / avslutar)")
         for line in sys.stdin:
             if not line.strip():
@@ -71,7 +88,7 @@ def cmd_chat(args, settings: Settings) -> int:
     return 0
 
 
-def cmd_validate(args, settings: Settings) -> int:
+def cmd_validate(args, settings: Settings, wiring: Wiring) -> int:
     from knowledge.catalogue import validate
     problems, parsed = validate()
     for problem in problems:
@@ -83,7 +100,7 @@ def cmd_validate(args, settings: Settings) -> int:
     return 0
 
 
-def cmd_stats(args, settings: Settings) -> int:
+def cmd_stats(args, settings: Settings, wiring: Wiring) -> int:
     from knowledge.catalogue import CatalogueError, load
     try:
         _print(load().stats(), args.json)
@@ -93,7 +110,7 @@ def cmd_stats(args, settings: Settings) -> int:
     return 0
 
 
-def cmd_rank(args, settings: Settings) -> int:
+def cmd_rank(args, settings: Settings, wiring: Wiring) -> int:
     from knowledge.retrieval import rank_file
     try:
         report = rank_file(args.file, lang=args.lang)
@@ -106,14 +123,13 @@ def cmd_rank(args, settings: Settings) -> int:
     return 0
 
 
-def cmd_db_upgrade(args, settings: Settings) -> int:
-    from assistant.db import migrate
-    migrate(settings.database_url)
+def cmd_db_upgrade(args, settings: Settings, wiring: Wiring) -> int:
+    wiring.migrate(settings.database_url)
     print("database schema is up to date")
     return 0
 
 
-def cmd_i18n_check(args, settings: Settings) -> int:
+def cmd_i18n_check(args, settings: Settings, wiring: Wiring) -> int:
     from assistant.i18n import missing_translations
     missing = missing_translations()
     for lang, msgids in missing.items():
@@ -122,30 +138,7 @@ def cmd_i18n_check(args, settings: Settings) -> int:
     return 1 if missing else 0
 
 
-def cmd_user_add(args, settings: Settings) -> int:
-    """Contact-centre accounts are made here, not in the console: the password is asked, never echoed."""
-    import getpass
-    import os
-
-    from assistant.db import migrate, session_factory
-    from handoff.agents import AccountError, create_user
-    password = os.environ.get("NEUVO_PASSWORD") or getpass.getpass(f"password for {args.username}: ")
-    migrate(settings.database_url)
-    try:
-        user = create_user(session_factory(settings.database_url), args.username, password, args.name or args.username,
-                           args.role, [lang.strip() for lang in args.languages.split(",") if lang.strip()],
-                           region=args.region, max_chats=args.max_chats,
-                           topics=[t.strip() for t in args.topics.split(",")] if args.topics else None,
-                           ui_language=args.ui_language)
-    except AccountError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(f"created {user.role} {user.username} (languages {', '.join(user.languages)}"
-          f"{', region ' + user.region if user.region else ''})")
-    return 0
-
-
-def parser() -> argparse.ArgumentParser:
+def parser(wiring: Wiring) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="assistant", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
     s = sub.add_parser("serve", help="run the product (Rasa + app) in the foreground")
@@ -177,26 +170,13 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_rank)
     d = sub.add_parser("db").add_subparsers(dest="db", required=True)
     d.add_parser("upgrade").set_defaults(func=cmd_db_upgrade)
-    u = sub.add_parser("user", help="contact-centre accounts").add_subparsers(dest="user", required=True)
-    s = u.add_parser("add", help="create an account (password from NEUVO_PASSWORD or asked)")
-    s.add_argument("username")
-    s.add_argument("--name", help="shown to customers, e.g. 'Anna'")
-    s.add_argument("--role", required=True, choices=("agent", "supervisor", "regional_advisor", "admin"))
-    s.add_argument("--languages", default="fi", help="comma-separated: fi,sv,en")
-    s.add_argument("--region", help="region code of a regional advisor, e.g. 15")
-    s.add_argument("--topics", help="national topics an agent serves (default: all)")
-    s.add_argument("--max-chats", type=int, default=3)
-    s.add_argument("--ui-language", default="fi", choices=("fi", "sv", "en"))
-    s.set_defaults(func=cmd_user_add)
     i = sub.add_parser("i18n").add_subparsers(dest="i18n", required=True)
     i.add_parser("check", help="fail on a missing fi or sv translation").set_defaults(func=cmd_i18n_check)
+    for add_commands in wiring.commands:
+        add_commands(sub)
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
-    return args.func(args, Settings.from_env())
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+def main(wiring: Wiring, argv: list[str] | None = None) -> int:
+    args = parser(wiring).parse_args(argv)
+    return args.func(args, Settings(), wiring)

@@ -1,42 +1,49 @@
 """Conversations: start one, take a customer message, get the bot's turn, store everything.
 
 Every step reads and writes the database, never process memory, so any app worker can take any turn.
+State moves go through `assistant.states.transition`; every stored message meant for the customer gets
+its outbox item in the same transaction; every change records a domain event (`assistant.events`).
 """
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from anyio import to_thread
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
-from assistant.dialogue import ConversationState, respond, valid_business_id
+from assistant import outbox
+from assistant.outbox import Outbox
+from assistant.content import ContentProvider
+from assistant.dialogue import ConversationState, respond
 from assistant.engine import EngineUnavailable, RasaClient
+from assistant.events import Event, EventKind, record
 from assistant.language import next_language
-from assistant.message import BotMessage
+from assistant.message import BotMessage, MessageDraft, Sender
 from assistant.models import Conversation, Message, utcnow
 from assistant.settings import Settings
-from assistant.understanding import Understander, Understanding
-from assistant.updates import Hub
+from assistant.states import BOT_SPEAKS, HUMAN, State, StateConflict, transition
+from assistant.understanding import Understanding
+from nlu.identifiers import valid_business_id
 from nlu.pii import mask_personal_codes
 from nlu.places import find_region
 
 log = logging.getLogger("neuvo.conversation")
-HUMAN_STATES = ("queued", "agent")  # a person is to answer: the bot stays silent
 TYPING_FOR = dt.timedelta(seconds=6)
 
 
 class HandoffDesk(Protocol):
     """What a conversation needs from the contact centre (handoff.desk.Desk provides it)."""
 
-    def request(self, conversation_id: str, actor: str = "customer"): ...
+    def request(self, conversation_id: str, actor: str = "customer") -> "Step": ...
 
     def leave_message(self, conversation_id: str, client_id: str | None, kind: str, email: object,
-                      phone: object, text: object): ...
+                      phone: object, text: object) -> "Step": ...
 
     def position(self, conversation_id: str) -> tuple[int, int] | None: ...
 
@@ -46,7 +53,7 @@ class ConversationNotFound(Exception):
 
 
 class DuplicateMessage(Exception):
-    """The customer message with this client id was received before: no second turn."""
+    """The customer message with this client id was received before: no second turn, nothing changed."""
 
     def __init__(self, message: Message):
         self.message = message
@@ -62,6 +69,13 @@ class InvalidMessage(Exception):
 
 
 @dataclass
+class Step:
+    """A change and the messages it stored (in order), with the conversation as it is after it."""
+    conversation: Conversation
+    messages: list[Message]
+
+
+@dataclass
 class TurnResult:
     conversation: Conversation
     customer_message: Message
@@ -71,13 +85,25 @@ class TurnResult:
 
 
 def conversation_state(conversation: Conversation) -> ConversationState:
-    return ConversationState(conversation.language, conversation.state, conversation.failed_turns, conversation.language_fixed)
+    return ConversationState(conversation.language, State(conversation.state), conversation.failed_turns,
+                             conversation.language_fixed)
 
 
-def save_state(sessions: sessionmaker, conversation_id: str, state: ConversationState) -> None:
-    with sessions.begin() as db:
-        db.execute(update(Conversation).where(Conversation.id == conversation_id).values(
-            state=state.state, failed_turns=state.failed_turns, language=state.language, language_fixed=state.language_fixed))
+def save_state(sessions: sessionmaker, conversation_id: str, before: ConversationState, after: ConversationState) -> bool:
+    """Store a bot turn's outcome if the conversation is still where the turn found it (compare-and-set):
+    an agent who claimed it meanwhile keeps it. Returns whether the turn's state was stored."""
+    if before.state not in BOT_SPEAKS:
+        return False
+    try:
+        with sessions.begin() as db:
+            transition(db, conversation_id, [before.state], after.state, failed_turns=after.failed_turns,
+                       language=after.language, language_fixed=after.language_fixed,
+                       event=EventKind.HANDOFF_REQUESTED if after.state == State.HANDOFF_REQUESTED
+                       and before.state != State.HANDOFF_REQUESTED else EventKind.STATE_CHANGED)
+        return True
+    except StateConflict as exc:
+        log.info("a bot turn lost the race for %s: %s", conversation_id, exc)
+        return False
 
 
 def load(sessions: sessionmaker, conversation_id: str) -> Conversation:
@@ -88,58 +114,91 @@ def load(sessions: sessionmaker, conversation_id: str) -> Conversation:
     return conversation
 
 
+def store(db: Session, conversation_id: str, drafts: Sequence[MessageDraft],
+          require_states: Collection[State] | None = None) -> list[Message]:
+    """Store messages with the next sequence numbers (one atomic UPDATE, so two workers never share a
+    number), their outbox items and their events, in the caller's transaction. With `require_states`
+    nothing is stored unless the conversation is in one of them (a bot reply after an agent's claim)."""
+    if not drafts:
+        return []
+    where = [Conversation.id == conversation_id]
+    if require_states is not None:
+        where.append(Conversation.state.in_([s.value for s in require_states]))
+    row = db.execute(update(Conversation).where(*where).values(last_seq=Conversation.last_seq + len(drafts))
+                     .returning(Conversation.last_seq, Conversation.channel)).first()
+    if row is None:
+        if require_states is None:
+            raise ConversationNotFound(conversation_id)
+        return []
+    last, channel = row
+    rows = [Message(conversation_id=conversation_id, seq=last - len(drafts) + i + 1, **d.columns())
+            for i, d in enumerate(drafts)]
+    db.add_all(rows)
+    db.flush()
+    outbox.enqueue(db, conversation_id, channel, rows)
+    for m in rows:
+        record(db, Event(EventKind.MESSAGE_STORED, conversation_id, actor=m.author or m.sender,
+                         details={"seq": m.seq, "sender": m.sender, "internal": m.internal}))
+    return rows
+
+
 class ConversationService:
-    def __init__(self, settings: Settings, sessions: sessionmaker, engine: RasaClient, understander: Understander):
-        self.settings, self.sessions, self.engine, self.understander = settings, sessions, engine, understander
-        self.desk: HandoffDesk | None = None  # set by the product's composition (channels.server)
-        self.hub = Hub(sessions)
+    def __init__(self, settings: Settings, sessions: sessionmaker, engine: RasaClient, content: ContentProvider,
+                 outbox: Outbox):
+        self.settings, self.sessions, self.engine, self.content, self.outbox = settings, sessions, engine, content, outbox
+        self.desk: HandoffDesk | None = None  # set by the composition root (channels.server)
 
     # -- storage (synchronous; run in a worker thread) ---------------------------------------------
 
     def _create(self, language: str | None, region: str | None, channel: str) -> Conversation:
         with self.sessions.begin() as db:
             conversation = Conversation(language=language or self.settings.default_language, region=region,
-                                        channel=channel, state="bot", failed_turns=0, last_seq=0)
+                                        channel=channel, state=State.BOT.value, failed_turns=0, last_seq=0)
             db.add(conversation)
+            db.flush()
+            record(db, Event(EventKind.STARTED, conversation.id, actor="customer", details={"channel": channel}))
         return conversation
 
     def load(self, conversation_id: str) -> Conversation:
         return load(self.sessions, conversation_id)
 
-    def append(self, conversation_id: str, sender: str, items: list[dict]) -> list[Message]:
-        """Store messages with the next sequence numbers (atomic across workers)."""
+    def append(self, conversation_id: str, drafts: Sequence[MessageDraft],
+               require_states: Collection[State] | None = None) -> list[Message]:
         with self.sessions.begin() as db:
-            last = db.execute(update(Conversation).where(Conversation.id == conversation_id)
-                              .values(last_seq=Conversation.last_seq + len(items))
-                              .returning(Conversation.last_seq)).scalar_one()
-            rows = [Message(conversation_id=conversation_id, seq=last - len(items) + i + 1, sender=sender, **item)
-                    for i, item in enumerate(items)]
-            db.add_all(rows)
-        self.hub.poke()
-        return rows
+            return store(db, conversation_id, drafts, require_states)
 
     def previous(self, conversation_id: str, client_id: str) -> Message | None:
         with self.sessions() as db:
-            return db.scalars(select(Message).where(Message.conversation_id == conversation_id,
-                                                    Message.client_id == client_id)).first()
+            return self._previous(db, conversation_id, client_id)
+
+    @staticmethod
+    def _previous(db: Session, conversation_id: str, client_id: str) -> Message | None:
+        return db.scalars(select(Message).where(Message.conversation_id == conversation_id,
+                                                Message.client_id == client_id)).first()
 
     def accept(self, conversation_id: str, text: str, client_id: str | None) -> tuple[Conversation, Message]:
-        """Store a customer message once (by its client id), noting its language and any municipality."""
-        with self.sessions.begin() as db:
-            conversation = db.get(Conversation, conversation_id)
-            if conversation is None:
-                raise ConversationNotFound(conversation_id)
-            first = conversation.last_seq == 0
-            if not text.startswith("/"):
-                conversation.language = next_language(conversation.language, conversation.language_fixed, text, first)
-                conversation.region = find_region(text) or conversation.region
-                conversation.business_id = valid_business_id(text) or conversation.business_id
-            conversation.customer_typing_until = None
-        if client_id and (previous := self.previous(conversation_id, client_id)):
-            raise DuplicateMessage(previous)
+        """Store a customer message once (by its client id), noting its language and any municipality.
+        A resend of a known client id changes nothing and raises DuplicateMessage."""
+        detector = self.content.current().detector
         try:
-            message = self.append(conversation_id, "customer",
-                                   [{"text": text, "language": conversation.language, "client_id": client_id}])[0]
+            with self.sessions.begin() as db:
+                conversation = db.get(Conversation, conversation_id)
+                if conversation is None:
+                    raise ConversationNotFound(conversation_id)
+                if client_id and (previous := self._previous(db, conversation_id, client_id)):
+                    db.expunge(previous)  # kept readable: the rollback that follows would expire it
+                    raise DuplicateMessage(previous)
+                first = conversation.last_seq == 0
+                if not text.startswith("/"):
+                    conversation.language = next_language(detector, conversation.language, conversation.language_fixed,
+                                                          text, first)
+                    conversation.region = find_region(text) or conversation.region
+                    conversation.business_id = valid_business_id(text) or conversation.business_id
+                conversation.customer_typing_until = None
+                message = store(db, conversation_id, [MessageDraft(Sender.CUSTOMER, text, language=conversation.language,
+                                                                   client_id=client_id)])[0]
+                if text.startswith("/feedback"):
+                    record(db, Event(EventKind.RATED, conversation_id, actor="customer", details={"payload": text}))
         except IntegrityError:  # the same client id arrived twice at once, through two workers
             previous = self.previous(conversation_id, client_id) if client_id else None
             if previous is None:
@@ -147,9 +206,14 @@ class ConversationService:
             raise DuplicateMessage(previous) from None
         return conversation, message
 
-    def _set_understood(self, message_id: int, understood: dict | None) -> None:
+    def _set_understood(self, message_id: int, conversation_id: str, understood: dict | None) -> None:
+        if understood is None:
+            return
         with self.sessions.begin() as db:
             db.execute(update(Message).where(Message.id == message_id).values(understood=understood))
+            record(db, Event(EventKind.UNDERSTOOD, conversation_id, details={
+                "intent": understood.get("intent"), "service": understood.get("service"),
+                "confidence": understood.get("confidence")}))
 
     def history(self, conversation_id: str, after_seq: int = 0) -> tuple[Conversation, list[Message]]:
         """The conversation and what the customer may see of it after `after_seq`, in order (a reconnecting
@@ -169,7 +233,7 @@ class ConversationService:
         with self.sessions.begin() as db:
             db.execute(update(Conversation).where(Conversation.id == conversation_id)
                        .values({column: utcnow() + TYPING_FOR if on else None}))
-        self.hub.poke()
+            record(db, Event(EventKind.TYPING, conversation_id, actor=who, details={"who": who, "on": on}))
 
     # -- the turn ------------------------------------------------------------------------------------
 
@@ -191,7 +255,7 @@ class ConversationService:
     async def post(self, conversation_id: str, text: object, client_id: str | None = None) -> TurnResult:
         text = self.clean(text)
         conversation, customer = await to_thread.run_sync(self.accept, conversation_id, text, client_id)
-        if conversation.state in HUMAN_STATES:  # a person answers; the agent sees the message live
+        if conversation.state in HUMAN:  # a person answers; the agent sees the message live
             return TurnResult(conversation, customer, [], None, False)
         metadata = {"lang": conversation.language, "region": conversation.region}
         engine_down = False
@@ -206,13 +270,11 @@ class ConversationService:
             engine_down = True
             bot = await to_thread.run_sync(self._fallback_turn, conversation_id, text)
         understood = next((m.understood for m in bot if m.understood), None)
-        await to_thread.run_sync(self._set_understood, customer.id, understood)
+        await to_thread.run_sync(self._set_understood, customer.id, conversation_id, understood)
         conversation = await to_thread.run_sync(load, self.sessions, conversation_id)
-        stored = await to_thread.run_sync(self.append, conversation_id, "bot", [
-            {"text": m.text, "language": conversation.language, "buttons": [b.__dict__ for b in m.buttons] or None,
-             "service": m.service, "source_url": m.source_url, "understood": m.understood} for m in bot
-        ]) if bot else []
-        if conversation.state == "handoff_requested" and self.desk is not None:
+        stored = await to_thread.run_sync(self.append, conversation_id, [m.draft(conversation.language) for m in bot],
+                                          BOT_SPEAKS)  # an agent who took over meanwhile: the bot stays silent
+        if conversation.state == State.HANDOFF_REQUESTED and self.desk is not None:
             handed = await to_thread.run_sync(self.desk.request, conversation_id)
             conversation, stored = handed.conversation, stored + handed.messages
         return TurnResult(conversation, customer, stored, understood, engine_down)
@@ -220,12 +282,15 @@ class ConversationService:
     def _fallback_turn(self, conversation_id: str, text: str) -> list[BotMessage]:
         """The engine is down: the same dialogue rules on the catalogue search alone."""
         conversation = load(self.sessions, conversation_id)
+        understander = self.content.current().understander
         payload = text[1:].split("{", 1)[0] if text.startswith("/") else None  # a button: "/intent" or "/intent{…}"
-        if payload and (payload in self.understander.catalogue or payload in ("request_human", "deny", "affirm", "feedback")):
-            understanding = Understanding(payload, payload if payload in self.understander.catalogue else None, 1.0,
+        if payload and (payload in understander.catalogue or payload in ("request_human", "deny", "affirm", "feedback")):
+            understanding = Understanding(payload, payload if payload in understander.catalogue else None, 1.0,
                                           conversation.language)
         else:
-            understanding = self.understander.understand(text, conversation.language, None)
-        turn = respond(understanding, conversation_state(conversation), text, self.understander, engine_down=True)
-        save_state(self.sessions, conversation_id, turn.state)
+            understanding = understander.understand(text, conversation.language, None)
+        before = conversation_state(conversation)
+        turn = respond(understanding, before, text, understander, engine_down=True)
+        save_state(self.sessions, conversation_id, before, turn.state)
         return turn.messages
+

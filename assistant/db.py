@@ -1,6 +1,8 @@
 """Engine, sessions and schema migrations (Alembic) for SQLite and PostgreSQL."""
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -44,10 +46,15 @@ def session_factory(url: str) -> sessionmaker:
     return sessionmaker(engine_for(url), expire_on_commit=False)
 
 
-def migrate(url: str) -> None:
-    """Bring the schema to the newest revision (idempotent)."""
+def migrate(url: str, locations: Sequence[Path] = ()) -> None:
+    """Bring the schema to the newest revision (idempotent). One history for the whole product: the
+    assistant's revisions and those of the packages that own other tables (`locations`, given by the
+    composition root: assistant does not know them)."""
     cfg = Config()
     cfg.set_main_option("script_location", str(HERE / "migrations"))
+    folders = [HERE / "migrations" / "versions", *locations]
+    cfg.set_main_option("path_separator", "os")
+    cfg.set_main_option("version_locations", os.pathsep.join(str(f) for f in folders))
     cfg.set_main_option("sqlalchemy.url", normalise_url(url).replace("%", "%%"))
     with engine_for(url).begin() as connection:
         cfg.attributes["connection"] = connection

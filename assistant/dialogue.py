@@ -5,15 +5,15 @@ ask which service when unsure, offer a person after a failed clarification or re
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from assistant import replies
 from assistant.message import BotMessage
+from assistant.states import STICKY, State
 from assistant.understanding import OUT_OF_SCOPE, Understander, Understanding
 from knowledge.catalogue import Catalogue
+from nlu.identifiers import valid_business_id
 
-BUSINESS_ID = re.compile(r"\b(\d{7})\s?-\s?(\d)\b")
 SMALL_TALK_INTENTS = {"greet": "utter_greet", "goodbye": "utter_goodbye", "thanks": "utter_thanks",
                       "bot_challenge": "utter_bot_challenge", "feedback": "utter_feedback"}
 LANGUAGE_WORDS = {
@@ -22,13 +22,12 @@ LANGUAGE_WORDS = {
     "en": ("englan", "engelsk", "english"),
 }
 MISUNDERSTANDINGS_BEFORE_OFFER = 2
-STICKY_STATES = ("handoff_requested", "message_left", "callback_requested")
 
 
 @dataclass
 class ConversationState:
     language: str
-    state: str = "bot"          # bot | awaiting_choice | human_offered | handoff_requested
+    state: State = State.BOT
     failed_turns: int = 0
     language_fixed: bool = False
 
@@ -39,15 +38,6 @@ class Turn:
     state: ConversationState
     action: str                 # answer | clarify | offer_human | handoff | out_of_scope | small_talk | switch_language | ack
     notes: list[str] = field(default_factory=list)
-
-
-def valid_business_id(text: str) -> str | None:
-    """The first business ID (Y-tunnus) in the text whose check digit is right."""
-    for digits, check in BUSINESS_ID.findall(text):
-        remainder = sum(int(d) * w for d, w in zip(digits, (7, 9, 10, 5, 8, 4, 2))) % 11
-        if remainder != 1 and str(0 if remainder == 0 else 11 - remainder) == check:
-            return f"{digits}-{check}"
-    return None
 
 
 def requested_language(text: str, current: str) -> str:
@@ -61,7 +51,7 @@ def requested_language(text: str, current: str) -> str:
 def respond(understanding: Understanding, conversation: ConversationState, text: str,
             understander: Understander, engine_down: bool = False) -> Turn:
     turn = _respond(understanding, conversation, text, understander, engine_down)
-    if conversation.state in STICKY_STATES:  # stands until the contact centre takes the conversation up
+    if conversation.state in STICKY:  # stands until the contact centre takes the conversation up
         turn.state.state = conversation.state
     return turn
 
@@ -70,18 +60,18 @@ def _respond(understanding: Understanding, conversation: ConversationState, text
              understander: Understander, engine_down: bool) -> Turn:
     catalogue: Catalogue = understander.catalogue
     lang = conversation.language
-    state = ConversationState(lang, "bot", conversation.failed_turns, conversation.language_fixed)
+    state = ConversationState(lang, State.BOT, conversation.failed_turns, conversation.language_fixed)
     u = understanding.as_dict()
     intent = understanding.intent
 
     def offer(reason: str) -> Turn:
-        state.state, state.failed_turns = "human_offered", 0
+        state.state, state.failed_turns = State.HUMAN_OFFERED, 0
         return Turn([replies.human_offer(lang, reason, u)], state, "offer_human")
 
-    if intent == "request_human" or (intent == "affirm" and conversation.state == "human_offered"):
-        state.state, state.failed_turns = "handoff_requested", 0
+    if intent == "request_human" or (intent == "affirm" and conversation.state == State.HUMAN_OFFERED):
+        state.state, state.failed_turns = State.HANDOFF_REQUESTED, 0
         return Turn([replies.handoff_requested(lang, u)], state, "handoff")
-    if intent == "deny" and conversation.state == "awaiting_choice":
+    if intent == "deny" and conversation.state == State.AWAITING_CHOICE:
         return offer("not_understood")
     if intent == "switch_language":
         state.language, state.language_fixed = requested_language(text, lang), True
@@ -101,10 +91,10 @@ def _respond(understanding: Understanding, conversation: ConversationState, text
         messages = [replies.service_answer(lang, entry, u)]
         if engine_down or entry.needs_person:
             messages.append(replies.human_offer(lang, "engine_down" if engine_down else "needs_person", u))
-            state.state = "human_offered"
+            state.state = State.HUMAN_OFFERED
         return Turn(messages, state, "answer")
     state.failed_turns = conversation.failed_turns + 1
-    if engine_down or conversation.state == "awaiting_choice" or state.failed_turns >= MISUNDERSTANDINGS_BEFORE_OFFER:
+    if engine_down or conversation.state == State.AWAITING_CHOICE or state.failed_turns >= MISUNDERSTANDINGS_BEFORE_OFFER:
         turn = offer("engine_down" if engine_down else "not_understood")
         options = [catalogue.get(s) for s in understanding.services(catalogue)] if engine_down else []
         if options and intent != OUT_OF_SCOPE:
@@ -112,6 +102,6 @@ def _respond(understanding: Understanding, conversation: ConversationState, text
         return turn
     if intent == OUT_OF_SCOPE or entry is None:
         return Turn([replies.out_of_scope(lang, u)], state, "out_of_scope")
-    state.state = "awaiting_choice"
+    state.state = State.AWAITING_CHOICE
     options = [catalogue.get(s) for s in understanding.services(catalogue)]
     return Turn([replies.clarification(lang, options, u)], state, "clarify")

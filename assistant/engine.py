@@ -12,13 +12,16 @@ from assistant.settings import ROOT, Settings
 from nlu.train import rasa_executable
 
 
+SECRET_HEADER = "X-Neuvo-Rasa-Secret"  # how Rasa proves itself to our action and NLG endpoints
+
+
 class EngineUnavailable(Exception):
     """The Rasa server did not answer; the caller falls back to the catalogue search."""
 
 
 class RasaClient:
     def __init__(self, settings: Settings):
-        self.url = settings.rasa_url
+        self.url, self.token = settings.rasa_url, settings.rasa_auth_token
         self.client = httpx.AsyncClient(timeout=httpx.Timeout(settings.rasa_timeout_s, connect=2.0))
 
     async def send(self, sender: str, text: str, metadata: dict) -> list[dict]:
@@ -35,7 +38,7 @@ class RasaClient:
 
     async def status(self) -> dict:
         try:
-            response = await self.client.get(f"{self.url}/status", timeout=2.0)
+            response = await self.client.get(f"{self.url}/status", params={"token": self.token}, timeout=2.0)
             response.raise_for_status()
             data = response.json()
             return {"state": "up" if data.get("model_id") else "no_model", "model": data.get("model_id")}
@@ -47,20 +50,26 @@ class RasaClient:
 
 
 def write_endpoints(settings: Settings) -> Path:
-    """Rasa's endpoints file: our app is its action server and its NLG server."""
+    """Rasa's endpoints file: our app is its action server and its NLG server, and Rasa proves itself to
+    them with the shared secret in a header (the file is readable by its owner only)."""
     path = ROOT / "build" / "rasa" / f"endpoints-{settings.port}.yml"
     path.parent.mkdir(parents=True, exist_ok=True)
+    headers = f"  headers:\n    {SECRET_HEADER}: {settings.rasa_callback_secret}\n"
+    path.touch(mode=0o600)
+    path.chmod(0o600)
     path.write_text(
-        f"action_endpoint:\n  url: {settings.app_url}/rasa/webhook\n"
-        f"nlg:\n  url: {settings.app_url}/rasa/nlg\n",
+        f"action_endpoint:\n  url: {settings.app_url}/rasa/webhook\n{headers}"
+        f"nlg:\n  url: {settings.app_url}/rasa/nlg\n{headers}",
         encoding="utf-8",
     )
     return path
 
 
 def start_rasa(settings: Settings, model: Path, log: Path) -> subprocess.Popen:
+    """Rasa on loopback; its HTTP API (tracker, model, status) needs the auth token."""
     log.parent.mkdir(parents=True, exist_ok=True)
-    cmd = [str(rasa_executable()), "run", "--enable-api", "--connector", "rest", "-m", str(model),
+    cmd = [str(rasa_executable(settings.rasa_venv)), "run", "--enable-api", "--auth-token", settings.rasa_auth_token,
+           "--connector", "rest", "-m", str(model),
            "--endpoints", str(write_endpoints(settings)), "-i", "127.0.0.1", "-p", str(settings.rasa_port),
            "--response-timeout", "30"]
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore"}

@@ -9,9 +9,8 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 
-from knowledge.catalogue import LANGS, default
+from knowledge.catalogue import LANGS, Catalogue
 from nlu.project import load_dialogue_intents
 
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -51,9 +50,8 @@ class LanguageDetector:
         return Detection(best, 1.0 / norm, len(WORD.findall(text)))
 
 
-@lru_cache(maxsize=1)
-def detector() -> LanguageDetector:
-    catalogue = default()
+def build_detector(catalogue: Catalogue) -> LanguageDetector:
+    """The detector for one version of the content (assistant.content builds it)."""
     dialogue = load_dialogue_intents()
     samples = {
         lang: [t for e in catalogue for t in (*e.texts[lang].examples, e.texts[lang].summary, e.texts[lang].title)]
@@ -63,7 +61,7 @@ def detector() -> LanguageDetector:
     return LanguageDetector(samples)
 
 
-def next_language(current: str, fixed: bool, text: str, first: bool) -> str:
+def next_language(detector: LanguageDetector, current: str, fixed: bool, text: str, first: bool) -> str:
     """The conversation's language after this message.
 
     Sticky: an explicit choice (`fixed`) always holds; otherwise the first message decides, and later a
@@ -71,7 +69,7 @@ def next_language(current: str, fixed: bool, text: str, first: bool) -> str:
     """
     if fixed:
         return current
-    found = detector().detect(text)
+    found = detector.detect(text)
     if found is None:
         return current
     if first or (found.confidence >= 0.99 and found.words >= 2):

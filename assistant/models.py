@@ -1,4 +1,5 @@
-"""Database tables: conversations and their messages. All conversation state lives here, so any worker
+"""Database tables of the assistant: conversations, their messages and the outbox (handoff.models has the
+contact centre's). All conversation state lives here, so any worker
 can serve any turn."""
 from __future__ import annotations
 
@@ -36,14 +37,13 @@ class Conversation(Base):
     language: Mapped[str] = mapped_column(String(5))
     language_fixed: Mapped[bool] = mapped_column(default=False)  # chosen explicitly: detection won't switch it
     region: Mapped[str | None] = mapped_column(String(20))
-    # bot | awaiting_choice (clarification asked) | human_offered | handoff_requested | queued | agent
-    # | no_agents | message_left | callback_requested | closed  (docs/handoff.md)
+    # an assistant.states.State; changed only by assistant.states.transition
     state: Mapped[str] = mapped_column(String(20), default="bot", index=True)
     failed_turns: Mapped[int] = mapped_column(Integer, default=0)  # consecutive turns the bot did not understand
     last_seq: Mapped[int] = mapped_column(Integer, default=0)
     queue: Mapped[str | None] = mapped_column(String(40), index=True)  # where a person is to take it up
     queued_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
-    agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # who holds it (claim is atomic)
+    agent_id: Mapped[int | None] = mapped_column(Integer)  # who holds it (handoff.models.User; claim is atomic)
     contact: Mapped[dict | None] = mapped_column(JSON)  # email/phone left for a message or a call back
     business_id: Mapped[str | None] = mapped_column(String(12))
     agent_typing_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
@@ -79,54 +79,24 @@ class Message(Base):
     conversation: Mapped[Conversation] = relationship(back_populates="messages")
 
 
-class User(Base):
-    """A contact-centre account: agent, supervisor, regional advisor (of one region) or admin."""
-    __tablename__ = "users"
+
+
+class OutboxItem(Base):
+    """A message for the customer, waiting to be delivered by the channel that owns the conversation.
+
+    Written in the transaction that stores the message, so nothing stored is ever left undelivered
+    without a trace: web chat and REST mark it sent when the customer's connection got it; a pushing
+    channel (email) is driven by assistant.outbox.Outbox, which retries with backoff."""
+    __tablename__ = "outbox"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    username: Mapped[str] = mapped_column(String(80), unique=True)
-    name: Mapped[str] = mapped_column(String(120))
-    password_hash: Mapped[str] = mapped_column(Text)  # argon2id
-    role: Mapped[str] = mapped_column(String(20))
-    region: Mapped[str | None] = mapped_column(String(20))
-    languages: Mapped[list] = mapped_column(JSON)
-    topics: Mapped[list | None] = mapped_column(JSON)  # national topics served; None = every topic
-    max_chats: Mapped[int] = mapped_column(Integer, default=3)
-    status: Mapped[str] = mapped_column(String(10), default="offline")  # online | away | offline
-    ui_language: Mapped[str] = mapped_column(String(5), default="fi")
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-
-class ConsoleSession(Base):
-    """A logged-in console session; in the database so every worker knows it."""
-    __tablename__ = "console_sessions"
-
-    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the cookie value
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    csrf: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    last_seen: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-
-class LoginFailure(Base):
-    """A failed console login, counted per username to slow down password guessing (any worker)."""
-    __tablename__ = "login_failures"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    username: Mapped[str] = mapped_column(String(80), index=True)
-    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-
-class HandoffEvent(Base):
-    """Who did what to a conversation's handoff, when and why: the audit trail."""
-    __tablename__ = "handoff_events"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), unique=True)
     conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))  # requested | queued | no_agents | claimed | transferred | returned | closed | message_left | callback_requested
-    actor: Mapped[str] = mapped_column(String(80))  # "customer", "bot" or a username
-    from_queue: Mapped[str | None] = mapped_column(String(40))
-    to_queue: Mapped[str | None] = mapped_column(String(40))
-    note: Mapped[str | None] = mapped_column(Text)
-    outcome: Mapped[str | None] = mapped_column(String(30))
-    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    seq: Mapped[int] = mapped_column(Integer)
+    channel: Mapped[str] = mapped_column(String(20), index=True)
+    state: Mapped[str] = mapped_column(String(10), default="pending", index=True)  # pending | sent | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

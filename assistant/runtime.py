@@ -1,7 +1,8 @@
 """Run the product: migrate the database, train the engine if its data changed, start Rasa and the app.
 
 `Stack` starts only what is not already running and stops only what it started, so `assistant eval`
-and the tests reuse a running `make run`, or bring up their own on other ports.
+and the tests reuse a running `make run`, or bring up their own on other ports. What it runs (the app
+factory, the migrations) is given by the composition root (`channels.server.stack`).
 """
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ import socket
 import subprocess
 import sys
 
+from collections.abc import Callable
+
 import httpx
 
-from assistant.db import migrate
 from assistant.engine import start_rasa, wait_until_up
 from assistant.settings import Settings
 from knowledge.catalogue import default
@@ -44,32 +46,38 @@ def stop(process: subprocess.Popen) -> None:
 
 
 class Stack:
-    def __init__(self, settings: Settings, workers: int = 1, env: dict[str, str] | None = None):
-        self.settings, self.workers, self.env = settings, workers, env or {}
+    def __init__(self, settings: Settings, app: str, migrate: Callable[[str], None], workers: int = 1,
+                 env: dict[str, str] | None = None):
+        self.settings, self.app, self.migrate, self.workers, self.env = settings, app, migrate, workers, env or {}
         self.started: list[subprocess.Popen] = []
         self.model: TrainedModel | None = None
 
     def app_command(self) -> list[str]:
-        return [sys.executable, "-m", "uvicorn", "channels.server:create_app", "--factory", "--host", self.settings.host,
+        return [sys.executable, "-m", "uvicorn", self.app, "--factory", "--host", self.settings.host,
                 "--port", str(self.settings.port), "--workers", str(self.workers), "--log-level", "warning",
                 "--ws-max-size", "65536"]
 
     def app_env(self) -> dict[str, str]:
-        return {**os.environ, "PORT": str(self.settings.port), "HOST": self.settings.host,
-                "DATABASE_URL": self.settings.database_url, "RASA_PORT": str(self.settings.rasa_port), **self.env}
+        """The app processes get these settings through the environment (the only place it is read)."""
+        s = self.settings
+        return {**os.environ, "PORT": str(s.port), "HOST": s.host, "DATABASE_URL": s.database_url,
+                "RASA_PORT": str(s.rasa_port), "NOTIFIER": s.notifier, "NEUVO_QUEUES": str(s.queues_file),
+                **({"REDIS_URL": s.redis_url} if s.redis_url else {}), **({"NEUVO_SECRET": s.secret} if s.secret else {}),
+                **self.env}
 
     def start_engine(self) -> None:
-        if is_up(f"{self.settings.rasa_url}/status"):
+        if is_up(f"{self.settings.rasa_url}/"):  # Rasa's root answers without its auth token
             return
-        self.model = train(default())
+        self.model = train(default(), pipeline=self.settings.pipeline, cache_dir=self.settings.cache_dir,
+                           venv=self.settings.rasa_venv)
         rasa = start_rasa(self.settings, self.model.path, self.settings.log_dir / f"rasa-{self.settings.rasa_port}.log")
         self.started.append(rasa)
-        wait_until_up(f"{self.settings.rasa_url}/status", rasa, 240, "The Rasa server")
+        wait_until_up(f"{self.settings.rasa_url}/", rasa, 240, "The Rasa server")
 
     def __enter__(self) -> "Stack":
         self.settings.log_dir.mkdir(parents=True, exist_ok=True)
         try:
-            migrate(self.settings.database_url)
+            self.migrate(self.settings.database_url)
             self.start_engine()
             if not is_up(f"{self.settings.app_url}/health"):
                 log = open(self.settings.log_dir / f"app-{self.settings.port}.log", "ab")
@@ -88,10 +96,10 @@ class Stack:
         self.started.clear()
 
 
-def serve(settings: Settings, workers: int = 1) -> int:
+def serve(stack: Stack) -> int:
     """`make run`: everything in the foreground until Ctrl-C."""
-    stack = Stack(settings, workers)
-    migrate(settings.database_url)
+    settings = stack.settings
+    stack.migrate(settings.database_url)
     stack.start_engine()
     print(f"Neuvo is running at {settings.app_url}/  (API docs: {settings.app_url}/docs; Rasa at {settings.rasa_url})",
           flush=True)

@@ -1,33 +1,84 @@
-"""All settings in one typed object read from the environment, so tests build the app they need."""
+"""All settings in one typed object, read from the environment here and nowhere else.
+
+The composition root (`channels.server`) builds the product from one `Settings`; tests build the
+settings they need and pass them in. Environment names are the documented ones (PORT, DATABASE_URL, …).
+"""
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@dataclass(frozen=True)
-class Settings:
-    host: str = "127.0.0.1"
-    port: int = 8000
-    database_url: str = f"sqlite:///{ROOT / 'var' / 'neuvo.db'}"
-    rasa_port: int = 5005
+def _env(*names: str) -> AliasChoices:
+    """A field is set by its documented environment name (or by its own name, as tests do)."""
+    return AliasChoices(*names)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(frozen=True, populate_by_name=True, extra="ignore", case_sensitive=True)
+
+    host: str = Field("127.0.0.1", validation_alias=_env("HOST", "host"))
+    port: int = Field(8000, validation_alias=_env("PORT", "port"))
+    database_url: str = Field(f"sqlite:///{ROOT / 'var' / 'neuvo.db'}",
+                              validation_alias=_env("DATABASE_URL", "database_url"))
+    rasa_port: int = Field(5005, validation_alias=_env("RASA_PORT", "rasa_port"))
     rasa_timeout_s: float = 10.0
+    rasa_venv: Path = Field(ROOT / ".venv-rasa", validation_alias=_env("RASA_VENV", "rasa_venv"))
+    cache_dir: Path = Field(Path.home() / ".cache" / "neuvo", validation_alias=_env("NEUVO_CACHE", "cache_dir"))
+    pipeline: str | None = Field(None, validation_alias=_env("NEUVO_PIPELINE", "pipeline"))  # Rasa NLU pipeline
     max_message_chars: int = 2000
     languages: tuple[str, ...] = ("fi", "sv", "en")
     default_language: str = "fi"
-    log_dir: Path = field(default=ROOT / "var" / "log")
-    allowed_origins: tuple[str, ...] = ()  # web chat origins besides the app's own (ALLOWED_ORIGINS)
-    secret: str = ""  # signs resume tokens (NEUVO_SECRET); by default a random key kept in var/secret.key
+    log_dir: Path = ROOT / "var" / "log"
+    # web chat and console origins besides the app's own (ALLOWED_ORIGINS, comma-separated)
+    allowed_origins: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), validation_alias=_env("ALLOWED_ORIGINS", "allowed_origins"))
+    # signs conversation tokens and derives the Rasa secrets; by default a random key kept in var/secret.key
+    secret: str = Field("", validation_alias=_env("NEUVO_SECRET", "secret"))
+    token_ttl_s: int = Field(24 * 3600, validation_alias=_env("TOKEN_TTL_S", "token_ttl_s"))
     max_frame_bytes: int = 8192
-    cookie_secure: bool = False  # console cookie only over HTTPS (COOKIE_SECURE=1 behind a TLS proxy)
+    cookie_secure: bool = Field(False, validation_alias=_env("COOKIE_SECURE", "cookie_secure"))
+    # change notification across workers: auto = PostgreSQL LISTEN/NOTIFY on PostgreSQL, in-process otherwise
+    notifier: Literal["auto", "local", "postgres", "redis"] = Field("auto", validation_alias=_env("NOTIFIER", "notifier"))
+    redis_url: str | None = Field(None, validation_alias=_env("REDIS_URL", "redis_url"))
+    queues_file: Path = Field(ROOT / "handoff" / "queues.yml", validation_alias=_env("NEUVO_QUEUES", "queues_file"))
+    outbox_retry_s: float = 2.0  # first retry of a failed delivery; doubles up to outbox_retry_max_s
+    outbox_retry_max_s: float = 300.0
+
+    @field_validator("allowed_origins", mode="before")
+    @classmethod
+    def _split(cls, value: object) -> object:
+        return tuple(o.strip() for o in value.split(",") if o.strip()) if isinstance(value, str) else value
+
+    @field_validator("cookie_secure", mode="before")
+    @classmethod
+    def _flag(cls, value: object) -> object:
+        return value not in ("", "0", "false", "no") if isinstance(value, str) else value
+
+    def replace(self, **changes: object) -> "Settings":
+        """The same settings with some values changed (the environment is not read again)."""
+        return self.model_copy(update=changes)
 
     @property
     def origins(self) -> set[str]:
         return {self.app_url, f"http://localhost:{self.port}", *self.allowed_origins}
+
+    @property
+    def app_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
 
     def signing_key(self) -> bytes:
         """Every worker must sign alike: the key comes from the environment or one shared file."""
@@ -38,6 +89,7 @@ class Settings:
         if not path.exists():  # the first worker to link its key in wins; the others read that one
             tmp = path.with_suffix(f".{os.getpid()}")
             tmp.write_text(secrets.token_hex(32))
+            tmp.chmod(0o600)
             try:
                 os.link(tmp, path)
             except FileExistsError:
@@ -46,31 +98,16 @@ class Settings:
                 tmp.unlink()
         return path.read_text().strip().encode()
 
-    @property
-    def app_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+    def derived_secret(self, purpose: str) -> str:
+        """A secret for one purpose (Rasa → app calls, Rasa's own API), derived from the signing key."""
+        return hmac.new(self.signing_key(), purpose.encode(), hashlib.sha256).hexdigest()
 
     @property
-    def rasa_url(self) -> str:
-        return f"http://127.0.0.1:{self.rasa_port}"
+    def rasa_callback_secret(self) -> str:
+        """What Rasa sends to our action and NLG endpoints (header X-Neuvo-Rasa-Secret)."""
+        return self.derived_secret("rasa-callback")
 
-    @classmethod
-    def from_env(cls, **overrides) -> "Settings":
-        env = os.environ
-        values: dict = {}
-        if "PORT" in env:
-            values["port"] = int(env["PORT"])
-        if "HOST" in env:
-            values["host"] = env["HOST"]
-        if "DATABASE_URL" in env:
-            values["database_url"] = env["DATABASE_URL"]
-        if "ALLOWED_ORIGINS" in env:
-            values["allowed_origins"] = tuple(o.strip() for o in env["ALLOWED_ORIGINS"].split(",") if o.strip())
-        if "NEUVO_SECRET" in env:
-            values["secret"] = env["NEUVO_SECRET"]
-        if "COOKIE_SECURE" in env:
-            values["cookie_secure"] = env["COOKIE_SECURE"] not in ("", "0", "false")
-        if "RASA_PORT" in env:
-            values["rasa_port"] = int(env["RASA_PORT"])
-        values.update(overrides)
-        return cls(**values)
+    @property
+    def rasa_auth_token(self) -> str:
+        """Rasa's own HTTP API token (`rasa run --auth-token`)."""
+        return self.derived_secret("rasa-api")

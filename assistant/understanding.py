@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 
-from knowledge.catalogue import LANGS, Catalogue, default
+from knowledge.catalogue import LANGS, Catalogue
 from knowledge.retrieval import Ranker
 
 OUT_OF_SCOPE = "out_of_scope"
@@ -93,8 +92,3 @@ class Understander:
         ranking = understanding.ranking
         runner_up = ranking[1].score if len(ranking) > 1 else 0.0
         return understanding.confidence >= ANSWER_THRESHOLD and understanding.confidence - runner_up >= MARGIN
-
-
-@lru_cache(maxsize=1)
-def understander() -> Understander:
-    return Understander(default())

@@ -1,22 +1,55 @@
-"""The product's ASGI app: the assistant, every customer channel and the contact centre (what `make run`
-serves). This composition is the one place that knows them all."""
+"""The composition root: the one place that knows every part of the product and wires it.
+
+- the app (`create_app`, what `make run` serves): the assistant, every customer channel and the
+  contact centre, from one `Settings`;
+- the schema (`migrate`): the assistant's migrations and the contact centre's own;
+- the command line (`main`, the `assistant` command) with the contact centre's commands;
+- the process stack (`stack`) that the CLI and the tests run.
+"""
 from __future__ import annotations
+
+import sys
+from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
 
+from assistant import cli, db
+from assistant.app import Assistant
 from assistant.app import create_app as assistant_app
-from assistant.conversation import ConversationService
+from assistant.runtime import Stack
 from assistant.settings import Settings
 from channels import webchat, widget
+from handoff import cli as handoff_cli
 from handoff import console
 from handoff.desk import Desk
+from handoff.queues import queues
+
+APP = "channels.server:create_app"
+MIGRATIONS = [Path(__file__).resolve().parent.parent / "handoff" / "migrations" / "versions"]
 
 
-def contact_centre(service: ConversationService) -> APIRouter:
+def migrate(url: str) -> None:
+    db.migrate(url, MIGRATIONS)
+
+
+def contact_centre(parts: Assistant) -> APIRouter:
     """Conversations the bot hands over go to the desk; agents work them in the console."""
-    service.desk = Desk(service)
-    return console.router(service, service.desk)
+    desk = Desk(parts.service, queues(parts.settings.queues_file))
+    parts.service.desk = desk
+    return console.router(parts, desk)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    return assistant_app(settings, channels=[contact_centre, webchat.router, widget.router])
+    return assistant_app(settings or Settings(), extensions=[contact_centre, webchat.router, widget.router])
+
+
+def stack(settings: Settings, **options) -> Stack:
+    return Stack(settings, app=APP, migrate=migrate, **options)
+
+
+def main(argv: list[str] | None = None) -> int:
+    return cli.main(cli.Wiring(stack=stack, migrate=migrate, commands=[handoff_cli.register]), argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

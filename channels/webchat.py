@@ -1,26 +1,28 @@
 """The web chat channel: a websocket per browser tab, speaking the protocol of docs/protocol.md.
 
-The channel turns frames into calls on the assistant's ConversationService and the stored messages into
-frames. It keeps no conversation state of its own: a reconnect to any worker resumes from the database,
-and what other workers store (an agent's reply, a transfer) reaches the socket through the Hub.
+The input side turns frames into calls on the assistant's ConversationService; the output side
+(`WebChatOutput`) renders stored messages as frames and marks their outbox items sent once the socket
+took them. The channel keeps no conversation state of its own: a reconnect to any worker resumes from the
+database, and what other workers store (an agent's reply, a transfer) reaches the socket through the Hub.
 """
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
-import hmac
 import json
 import logging
 
 from anyio import to_thread
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
+from assistant import tokens
 from assistant.api import ERRORS, message_json
-from assistant.conversation import (HUMAN_STATES, ConversationNotFound, ConversationService, DuplicateMessage,
-                                   InvalidMessage)
+from assistant.app import Assistant
+from assistant.conversation import ConversationNotFound, ConversationService, DuplicateMessage, InvalidMessage
 from assistant.i18n import N_, gettext
 from assistant.models import Message
+from assistant.outbox import Outbox, OutputChannel
+from assistant.states import HUMAN, State
+from assistant.updates import Hub
 
 log = logging.getLogger("neuvo.webchat")
 
@@ -37,31 +39,26 @@ WS_ERRORS = {
 MAX_ID = 64
 
 
-def sign(key: bytes, conversation_id: str) -> str:
-    digest = hmac.new(key, conversation_id.encode(), hashlib.sha256).digest()
-    return f"{conversation_id}.{base64.urlsafe_b64encode(digest).decode().rstrip('=')}"
+class WebChatOutput(OutputChannel):
+    """Web chat customers are reached on their open socket: buttons are quick replies, links stay links."""
+    name = "webchat"
+
+    def render(self, message: Message) -> dict:
+        frame = {"type": "message", **message_json(message)}
+        if message.client_id:
+            frame["id"] = message.client_id
+        return frame
 
 
-def verify(key: bytes, token: object) -> str | None:
-    """The conversation id a resume token was issued for, or None for a forged or altered token."""
-    if not isinstance(token, str) or "." not in token:
-        return None
-    conversation_id = token.rsplit(".", 1)[0]
-    return conversation_id if hmac.compare_digest(sign(key, conversation_id), token) else None
-
-
-def message_frame(m: Message) -> dict:
-    frame = {"type": "message", **message_json(m)}
-    if m.client_id:
-        frame["id"] = m.client_id
-    return frame
+OUTPUT = WebChatOutput()
 
 
 class ChatSession:
     """One websocket connection: which conversation it speaks for, in which language."""
 
-    def __init__(self, ws: WebSocket, service: ConversationService):
-        self.ws, self.service = ws, service
+    def __init__(self, ws: WebSocket, service: ConversationService, hub: Hub, outbox: Outbox):
+        self.ws, self.service, self.hub, self.outbox = ws, service, hub, outbox
+        self.settings = service.settings
         self.key = service.settings.signing_key()
         self.conversation_id: str | None = None
         self.language = ws.query_params.get("lang") if ws.query_params.get("lang") in ("fi", "sv", "en") else "fi"
@@ -71,14 +68,19 @@ class ChatSession:
         self.follower: asyncio.Task | None = None
         self.position: tuple[int, int] | None = None
         self.agent_typing = False
-        self.state = "bot"
+        self.state = State.BOT.value
 
     async def send(self, messages: list[Message]) -> None:
-        """Send stored messages not yet sent on this socket (the caller holds the lock)."""
+        """Send stored messages not yet sent on this socket (the caller holds the lock), then mark them
+        delivered in the outbox."""
+        sent = []
         for m in messages:
             if m.seq not in self.sent and not m.internal:
                 self.sent.add(m.seq)
-                await self.ws.send_json(message_frame(m))
+                await self.ws.send_json(OUTPUT.render(m))
+                sent.append(m.seq)
+        if sent and self.conversation_id is not None:
+            await to_thread.run_sync(self.outbox.mark_sent, self.conversation_id, sent, OUTPUT.name)
 
     def follow(self, conversation_id: str, after_seq: int, state: str) -> None:
         self.conversation_id, self.delivered, self.state = conversation_id, after_seq, state
@@ -87,7 +89,7 @@ class ChatSession:
 
     async def _follow(self) -> None:
         """Forward what others store in this conversation (agents, transfers), and the queue position."""
-        subscription = self.service.hub.subscribe(self.conversation_id)
+        subscription = self.hub.subscribe(self.conversation_id)
         try:
             while True:
                 change = await subscription.next(timeout=3.0)  # a queue position changes with others' claims
@@ -102,7 +104,7 @@ class ChatSession:
                         if change.agent_typing != self.agent_typing:
                             self.agent_typing = change.agent_typing
                             await self.ws.send_json({"type": "typing", "from": "agent", "on": change.agent_typing})
-                    if self.state == "queued" or self.position is not None:
+                    if self.state == State.QUEUED or self.position is not None:
                         await self._queue_position()
         except (WebSocketDisconnect, RuntimeError, ConnectionError):
             return
@@ -134,13 +136,14 @@ class ChatSession:
             return
         self.language = conversation.language
         await self.ws.send_json({"type": "started", "conversation_id": conversation.id,
-                                 "token": sign(self.key, conversation.id), "language": conversation.language})
+                                 "token": tokens.issue(self.key, conversation.id, self.settings.token_ttl_s),
+                                 "language": conversation.language})
         self.follow(conversation.id, 0, conversation.state)
 
     async def resume(self, frame: dict) -> None:
-        conversation_id = verify(self.key, frame.get("token"))
+        conversation_id = tokens.verify(self.key, frame.get("token"))
         last_seq = frame.get("last_seq", 0)
-        if conversation_id is None or not isinstance(last_seq, int):
+        if conversation_id is None or not isinstance(last_seq, int) or isinstance(last_seq, bool):
             await self.error("invalid_token")
             return
         try:
@@ -149,7 +152,9 @@ class ChatSession:
             await self.error("invalid_token")
             return
         self.language = conversation.language
+        self.conversation_id = conversation.id
         await self.ws.send_json({"type": "resumed", "conversation_id": conversation.id,
+                                 "token": tokens.issue(self.key, conversation.id, self.settings.token_ttl_s),
                                  "language": conversation.language, "state": conversation.state})
         await self.send(missed)
         self.follow(conversation.id, max([last_seq, *(m.seq for m in missed)]), conversation.state)
@@ -163,7 +168,7 @@ class ChatSession:
             await self.error("invalid_id")
             return
         conversation = await to_thread.run_sync(self.service.load, self.conversation_id)
-        bot_turn = conversation.state not in HUMAN_STATES  # a person answers: no bot typing either
+        bot_turn = conversation.state not in HUMAN  # a person answers: no bot typing either
         if bot_turn:
             await self.ws.send_json({"type": "typing", "from": "bot", "on": True})
         try:
@@ -228,7 +233,9 @@ class ChatSession:
                 await handler(frame)
 
 
-def router(service: ConversationService) -> APIRouter:
+def router(parts: Assistant) -> APIRouter:
+    service = parts.service
+    parts.outbox.register(OUTPUT)
     api = APIRouter()
 
     @api.websocket("/ws/chat")
@@ -239,7 +246,7 @@ def router(service: ConversationService) -> APIRouter:
             await ws.close(code=1008)  # before accept: the handshake is refused with HTTP 403
             return
         await ws.accept()
-        session = ChatSession(ws, service)
+        session = ChatSession(ws, service, parts.hub, parts.outbox)
         try:
             while True:
                 message = await ws.receive()

@@ -7,14 +7,14 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 
-from assistant.conversation import ConversationService
+from assistant.app import Assistant
 from channels.widget_strings import WIDGET_STRINGS, strings
 
 STATIC = Path(__file__).resolve().parent / "static"
 LANGS = ("fi", "sv", "en")
 
 
-def router(_service: ConversationService) -> APIRouter:
+def router(_parts: Assistant) -> APIRouter:
     api = APIRouter(include_in_schema=False)
 
     @api.get("/widget.js")

@@ -15,9 +15,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from assistant.models import ConsoleSession, Conversation, LoginFailure, User, utcnow
+from assistant.models import Conversation, utcnow
+from assistant.states import State
+from handoff.models import ConsoleSession, LoginFailure, Role, User
 
-ROLES = ("agent", "supervisor", "regional_advisor", "admin")
+ROLES = tuple(r.value for r in Role)
 LANGUAGES = ("fi", "sv", "en")
 IDLE_TIMEOUT = dt.timedelta(minutes=30)
 MAX_SESSION = dt.timedelta(hours=12)
@@ -38,7 +40,7 @@ def create_user(sessions: sessionmaker, username: str, password: str, name: str,
         raise AccountError(f"role must be one of {', '.join(ROLES)}")
     if not languages or set(languages) - set(LANGUAGES):
         raise AccountError("languages must be a comma-separated subset of fi, sv, en")
-    if (role == "regional_advisor") != bool(region):
+    if (role == Role.REGIONAL_ADVISOR) != bool(region):
         raise AccountError("a regional advisor needs --region (and only a regional advisor has one)")
     if len(password) < 10:
         raise AccountError("the password must have at least 10 characters")
@@ -121,7 +123,7 @@ def online_users(db: Session, now: dt.datetime) -> list[User]:
 
 def held_chats(db: Session) -> dict[int, int]:
     """Agent id → how many conversations the agent holds now."""
-    return dict(db.execute(select(Conversation.agent_id, func.count()).where(Conversation.state == "agent")
+    return dict(db.execute(select(Conversation.agent_id, func.count()).where(Conversation.state == State.AGENT)
                            .group_by(Conversation.agent_id)).all())
 
 
@@ -135,15 +137,15 @@ def free_slots(users: list[User], held: dict[int, int]) -> int:
 def serves(user: User, queue_id: str) -> bool:
     """Whether the user works this queue (takes its conversations)."""
     kind, _, key = queue_id.partition(":")
-    if user.role == "regional_advisor":
+    if user.role == Role.REGIONAL_ADVISOR:
         return queue_id == f"region:{user.region}"
-    if user.role == "agent":
+    if user.role == Role.AGENT:
         return kind == "topic" and (user.topics is None or key in user.topics)
     return True  # supervisor, admin
 
 
 def may_see(user: User, conversation: Conversation) -> bool:
-    if conversation.agent_id == user.id or user.role in ("supervisor", "admin"):
+    if conversation.agent_id == user.id or user.role in (Role.SUPERVISOR, Role.ADMIN):
         return True
     return conversation.queue is not None and serves(user, conversation.queue)
 

@@ -17,15 +17,17 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from sqlalchemy import select
 
 from assistant.api import request_language
+from assistant.app import Assistant
 from assistant.conversation import ConversationNotFound, ConversationService, InvalidMessage
 from assistant.i18n import N_, gettext
-from assistant.models import Conversation, HandoffEvent, Message, User, utcnow
+from assistant.models import Conversation, Message, utcnow
+from assistant.states import WAITING, State
 from assistant.updates import is_active
 from handoff import agents
 from handoff.console_strings import strings
-from handoff.desk import OUTCOMES, WAITING, AlreadyClaimed, Desk, NotAllowed
-from handoff.queues import queues
-from nlu.places import regions
+from handoff.desk import OUTCOMES, AlreadyClaimed, Desk, NotAllowed
+from handoff.models import HandoffEvent, Role, User
+from nlu.regions import registry
 
 log = logging.getLogger("neuvo.console")
 STATIC = Path(__file__).resolve().parent / "static"
@@ -54,8 +56,7 @@ PREVIEW = 120
 
 
 def region_name(code: str | None, lang: str) -> str | None:
-    names = regions().get(code or "")
-    return None if names is None else (names[1] if lang == "sv" else names[0])
+    return registry().name(code, lang)
 
 
 def user_json(u: User) -> dict:
@@ -71,21 +72,21 @@ class Console:
         self.service, self.desk, self.sessions = service, desk, service.sessions
 
     def visible_queues(self, user: User) -> list:
-        return [q for q in queues().values() if agents.serves(user, q.id)]
+        return [q for q in self.desk.queues.values() if agents.serves(user, q.id)]
 
     def queue_view(self, user: User, queue_list=None) -> list[dict]:
         now, lang = utcnow(), user.ui_language
         queue_list = queue_list if queue_list is not None else self.visible_queues(user)
         with self.sessions() as db:
             online, held = agents.online_users(db, now), agents.held_chats(db)
-            waiting = db.scalars(select(Conversation).where(Conversation.state.in_(WAITING),
+            waiting = db.scalars(select(Conversation).where(Conversation.state.in_(sorted(WAITING)),
                                                             Conversation.queue.in_([q.id for q in queue_list]))
                                  .order_by(Conversation.queued_at)).all()
             items = {c.id: self.summary(db, c, lang) for c in waiting
-                     if user.role in ("supervisor", "admin") or c.language in user.languages}
+                     if user.role in (Role.SUPERVISOR, Role.ADMIN) or c.language in user.languages}
         result = []
         for q in queue_list:
-            staff = [u for u in online if agents.serves(u, q.id) and u.role != "admin"]
+            staff = [u for u in online if agents.serves(u, q.id) and u.role != Role.ADMIN]
             mine = [items[c.id] for c in waiting if c.queue == q.id and c.id in items]
             for position, item in enumerate(mine, 1):
                 item["position"] = position
@@ -111,7 +112,7 @@ class Console:
     def mine(self, user: User) -> list[dict]:
         with self.sessions() as db:
             held = db.scalars(select(Conversation).where(Conversation.agent_id == user.id,
-                                                         Conversation.state == "agent")).all()
+                                                         Conversation.state == State.AGENT)).all()
             return [self.summary(db, c, user.ui_language) for c in held]
 
     def conversation(self, user: User, conversation_id: str) -> dict:
@@ -127,9 +128,10 @@ class Console:
             events = db.scalars(select(HandoffEvent).where(HandoffEvent.conversation_id == c.id)
                                 .order_by(HandoffEvent.id)).all()
         asked = []
+        catalogue = self.service.content.current().catalogue
         for m in messages:
             service = (m.understood or {}).get("service") if m.sender == "customer" else None
-            entry = self.service.understander.catalogue.get(service) if service else None
+            entry = catalogue.get(service) if service else None
             if entry and entry.text(lang).title not in asked:
                 asked.append(entry.text(lang).title)
         return {
@@ -151,7 +153,7 @@ class Console:
         """What the bot understood of a customer message, with service titles an agent can read."""
         if not u:
             return None
-        catalogue = self.service.understander.catalogue
+        catalogue = self.service.content.current().catalogue
 
         def title(label: str | None) -> str | None:
             entry = catalogue.get(label) if label else None
@@ -162,7 +164,7 @@ class Console:
                 "services": [{**r, "title": title(r.get("label"))} for r in (u.get("ranking") or [])[:3]]}
 
     def conversation_json(self, c: Conversation, agent: User | None, lang: str) -> dict:
-        queue = queues().get(c.queue or "")
+        queue = self.desk.queues.get(c.queue or "")
         return {"id": c.id, "state": c.state, "queue": c.queue, "queue_name": queue.name(lang) if queue else None,
                 "language": c.language, "region": c.region, "region_name": region_name(c.region, lang),
                 "channel": c.channel, "agent": {"id": agent.id, "name": agent.name} if agent else None,
@@ -185,7 +187,7 @@ class Console:
             users = db.scalars(select(User).order_by(User.name)).all()
             held = agents.held_chats(db)
             online = {u.id for u in agents.online_users(db, utcnow())}
-        return {"queues": self.queue_view(user, list(queues().values())),
+        return {"queues": self.queue_view(user, list(self.desk.queues.values())),
                 "agents": [{"id": u.id, "name": u.name, "role": u.role,
                             "status": u.status if u.id in online else "offline", "languages": u.languages,
                             "region": u.region, "region_name": region_name(u.region, user.ui_language),
@@ -200,7 +202,8 @@ async def _until_closed(ws: WebSocket) -> None:
 
 
 
-def router(service: ConversationService, desk: Desk) -> APIRouter:
+def router(parts: Assistant, desk: Desk) -> APIRouter:
+    service = parts.service
     api = APIRouter(tags=["console"])
     console = Console(service, desk)
     settings = service.settings
@@ -397,13 +400,13 @@ def router(service: ConversationService, desk: Desk) -> APIRouter:
         def targets(user: User) -> list[dict]:
             now = utcnow()
             return [{"id": q.id, "name": q.name(user.ui_language), "kind": q.kind, "open": q.hours.is_open(now)}
-                    for q in queues().values()]
+                    for q in desk.queues.values()]
         return await read(request, targets)
 
     @api.get("/console/api/supervisor")
     async def supervisor(request: Request):
         def view(user: User) -> dict:
-            if user.role not in ("supervisor", "admin"):
+            if user.role not in (Role.SUPERVISOR, Role.ADMIN):
                 raise NotAllowed("forbidden")
             return console.supervisor(user)
         return await read(request, view)
@@ -417,7 +420,7 @@ def router(service: ConversationService, desk: Desk) -> APIRouter:
             return
         user = found[0]
         await ws.accept()
-        subscription = service.hub.subscribe(None)
+        subscription = parts.hub.subscribe(None)
         closed = asyncio.get_running_loop().create_task(_until_closed(ws))  # a gone browser ends this at once
         typing: dict[str, bool] = {}
         try:

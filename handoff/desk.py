@@ -1,35 +1,37 @@
 """The contact centre's desk: hand a conversation over, let an agent claim, answer, transfer, return or
 close it, and take a message or a call-back request when nobody can chat.
 
-Every step changes the conversation row, writes an audit event and, where the customer should know,
-a system message in the customer's language, all in the database (any worker may do the next step).
-A claim is one conditional UPDATE: of any number of agents clicking at once, exactly one wins.
+Every step moves the conversation through the state machine (`assistant.states.transition`, a
+compare-and-set), writes an audit event and, where the customer should know, a system message in the
+customer's language (stored with its outbox item), all in one transaction: any worker may do the next
+step, and of any number of agents clicking "claim" at once exactly one wins.
 """
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from assistant.conversation import (HUMAN_STATES, ConversationNotFound, ConversationService, DuplicateMessage,
-                                   InvalidMessage)
+from assistant.conversation import (ConversationNotFound, ConversationService, DuplicateMessage, InvalidMessage,
+                                    Step, store)
+from assistant.events import EventKind
 from assistant.i18n import N_, gettext
-from assistant.models import Conversation, HandoffEvent, Message, User, utcnow
+from assistant.message import Button, MessageDraft, Sender
+from assistant.models import Conversation, Message, utcnow
+from assistant.states import HUMAN, ROUTABLE, WAITING, State, StateConflict, transition
 from handoff.agents import free_slots, held_chats, may_claim, online_users, serves
+from handoff.contact import valid_email, valid_phone
 from handoff.hours_text import when
-from handoff.queues import Capacity, Queue, Route, estimated_wait, queues, route
+from handoff.models import HandoffEvent, Role, User
+from handoff.queues import Capacity, Queue, Route, estimated_wait, route
+from knowledge.catalogue import CatalogueEntry
 from nlu.pii import mask_personal_codes
 
-WAITING = ("queued", "message_left", "callback_requested")  # listed in a queue for an agent
 CANNED = yaml.safe_load((Path(__file__).resolve().parent / "canned.yml").read_text(encoding="utf-8"))
-EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
-PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{5,19}$")
 OUTCOMES = {
     "answered": N_("Answered"),
     "referred": N_("Referred to another service"),
@@ -65,38 +67,32 @@ class AlreadyClaimed(Exception):
     pass
 
 
-@dataclass
-class Transition:
-    conversation: Conversation
-    messages: list[Message]
-
-
 class Desk:
-    def __init__(self, service: ConversationService):
-        self.service, self.sessions = service, service.sessions
-        self.catalogue = service.understander.catalogue
+    def __init__(self, service: ConversationService, queues: dict[str, Queue]):
+        self.service, self.sessions, self.queues = service, service.sessions, queues
 
     # -- what the routing needs to know -------------------------------------------------------------
 
     def capacity(self, db: Session, queue: Queue, language: str, now: dt.datetime) -> Capacity:
         agents = [u for u in online_users(db, now) if serves(u, queue.id) and language in u.languages]
         waiting = db.scalar(select(func.count()).select_from(Conversation).where(
-            Conversation.state == "queued", Conversation.queue == queue.id, Conversation.language == language))
+            Conversation.state == State.QUEUED, Conversation.queue == queue.id, Conversation.language == language))
         return Capacity(len(agents), free_slots(agents, held_chats(db)) if agents else 0, waiting or 0)
 
     @staticmethod
     def ahead(db: Session, c: Conversation) -> int:
         """Customers of the same language who have waited longer in the conversation's queue."""
         return db.scalar(select(func.count()).select_from(Conversation).where(
-            Conversation.state == "queued", Conversation.queue == c.queue, Conversation.language == c.language,
+            Conversation.state == State.QUEUED, Conversation.queue == c.queue, Conversation.language == c.language,
             Conversation.queued_at < c.queued_at)) or 0
 
-    def understood_service(self, db: Session, conversation_id: str):
+    def understood_service(self, db: Session, conversation_id: str) -> CatalogueEntry | None:
         """The catalogue entry the bot last understood in this conversation (it decides the topic)."""
+        catalogue = self.service.content.current().catalogue
         for understood in db.scalars(select(Message.understood).where(
-                Message.conversation_id == conversation_id, Message.sender == "customer",
+                Message.conversation_id == conversation_id, Message.sender == Sender.CUSTOMER,
                 Message.understood.is_not(None)).order_by(Message.seq.desc())):
-            entry = self.catalogue.get(understood.get("service")) if understood.get("service") else None
+            entry = catalogue.get(understood.get("service")) if understood.get("service") else None
             if entry is not None:
                 return entry
         return None
@@ -115,83 +111,95 @@ class Desk:
         now = utcnow()
         with self.sessions() as db:
             c = db.get(Conversation, conversation_id)
-            if c is None or c.state != "queued" or c.queue not in queues():
+            if c is None or c.state != State.QUEUED or c.queue not in self.queues:
                 return None
             ahead = self.ahead(db, c)
-            queue = queues()[c.queue]
+            queue = self.queues[c.queue]
             capacity = self.capacity(db, queue, c.language, now)
         return ahead + 1, estimated_wait(queue, capacity, ahead + 1)
 
     # -- the customer's side -------------------------------------------------------------------------
 
-    def request(self, conversation_id: str, actor: str = "customer") -> Transition:
+    def request(self, conversation_id: str, actor: str = "customer") -> Step:
         """Route a conversation the dialogue handed over: into a queue, or to the message offer."""
+        try:
+            return self._route(conversation_id, actor)
+        except StateConflict:  # another worker routed it at the same moment
+            return Step(self.service.load(conversation_id), [])
+
+    def _route(self, conversation_id: str, actor: str) -> Step:
         now = utcnow()
         with self.sessions.begin() as db:
             c = db.get(Conversation, conversation_id)
             if c is None:
                 raise ConversationNotFound(conversation_id)
-            if c.state in HUMAN_STATES:  # already with the contact centre: nothing to route
-                return Transition(c, [])
+            if c.state not in ROUTABLE:  # already with the contact centre, or back with the bot
+                return Step(c, [])
+            routed_from = State(c.state)
             chosen: Route = route(self.topic(db, c.id), c.region, now,
-                                  lambda q: self.capacity(db, q, c.language, now))
+                                  lambda q: self.capacity(db, q, c.language, now), self.queues)
             lang, name = c.language, chosen.queue.name(c.language)
-            c.queue = chosen.queue.id
             db.add(HandoffEvent(conversation_id=c.id, kind="requested", actor=actor, to_queue=chosen.queue.id,
                                 note=chosen.reason))
             if chosen.available:
-                c.state, c.queued_at = "queued", now
+                transition(db, c.id, [routed_from], State.QUEUED, actor=actor, event=EventKind.QUEUED,
+                           details={"queue": chosen.queue.id}, queue=chosen.queue.id, queued_at=now)
                 db.add(HandoffEvent(conversation_id=c.id, kind="queued", actor="bot", to_queue=chosen.queue.id))
-                items = [_system(lang, "queued", {"queue": chosen.queue.id, "queue_name": name,
-                                                  "position": chosen.position, "wait_minutes": chosen.wait_minutes},
-                                 queue=name, position=chosen.position, minutes=chosen.wait_minutes)]
+                drafts = [_system(lang, "queued", {"queue": chosen.queue.id, "queue_name": name,
+                                                   "position": chosen.position, "wait_minutes": chosen.wait_minutes},
+                                  queue=name, position=chosen.position, minutes=chosen.wait_minutes)]
             else:
-                c.state = "no_agents"
+                transition(db, c.id, [routed_from], State.NO_AGENTS, actor=actor,
+                           event=EventKind.NO_AGENTS, details={"queue": chosen.queue.id, "reason": chosen.reason},
+                           queue=chosen.queue.id)
                 db.add(HandoffEvent(conversation_id=c.id, kind="no_agents", actor="bot", to_queue=chosen.queue.id,
                                     note=chosen.reason))
                 opens = chosen.queue.hours.next_opening(now) if chosen.reason == "closed" else None
                 why = gettext(lang, TEXTS["closed_hours"], queue=name, when=when(opens, lang)) if opens else \
                     gettext(lang, TEXTS["unavailable" if chosen.reason == "closed" else "busy"], queue=name)
-                items = [{"text": f"{why} {gettext(lang, TEXTS['offer'])}", "event": "no_agents",
-                          "details": {"queue": chosen.queue.id, "queue_name": name, "reason": chosen.reason},
-                          "buttons": [{"title": gettext(lang, TEXTS["leave_message"]), "payload": "/leave_message"},
-                                      {"title": gettext(lang, TEXTS["callback"]), "payload": "/callback"}]}]
-        return self._say(conversation_id, items)
+                drafts = [MessageDraft(Sender.SYSTEM, f"{why} {gettext(lang, TEXTS['offer'])}", language=lang,
+                                       event="no_agents",
+                                       details={"queue": chosen.queue.id, "queue_name": name, "reason": chosen.reason},
+                                       buttons=[Button(gettext(lang, TEXTS["leave_message"]), "/leave_message"),
+                                                Button(gettext(lang, TEXTS["callback"]), "/callback")])]
+            stored = store(db, c.id, drafts)
+        return Step(self.service.load(conversation_id), stored)
 
     def leave_message(self, conversation_id: str, client_id: str | None, kind: str, email: object,
-                      phone: object, text: object) -> Transition:
+                      phone: object, text: object) -> Step:
         """A message to be answered by email, or a call-back request, left in the conversation's queue."""
-        email = email.strip() if isinstance(email, str) else ""
-        phone = phone.strip() if isinstance(phone, str) else ""
+        email, phone = valid_email(email), valid_phone(phone)  # normalised, or None when unusable
         text = " ".join(text.split()) if isinstance(text, str) else ""
         if kind not in ("message", "callback"):
             raise InvalidMessage("invalid_frame")
-        if kind == "message" and not EMAIL.match(email):
+        if kind == "message" and not email:
             raise InvalidMessage("invalid_email")
-        if kind == "callback" and not PHONE.match(phone):
+        if kind == "callback" and not phone:
             raise InvalidMessage("invalid_phone")
         if kind == "message" and not text:
             raise InvalidMessage("empty_message")
         if client_id and (previous := self.service.previous(conversation_id, client_id)):
             raise DuplicateMessage(previous)  # a resend after a lost ack, whatever happened since
-        if self.service.load(conversation_id).state in HUMAN_STATES:  # a person is already on it
+        if self.service.load(conversation_id).state in HUMAN:  # a person is already on it
             raise InvalidMessage("invalid_frame")
         text = self.service.clean(text) if text else "📞"
         _, customer = self.service.accept(conversation_id, text, client_id)
-        state = "message_left" if kind == "message" else "callback_requested"
+        state = State.MESSAGE_LEFT if kind == "message" else State.CALLBACK_REQUESTED
         with self.sessions.begin() as db:
             c = db.get(Conversation, conversation_id)
-            if c.queue not in queues():  # left without a routing first (e.g. straight from the widget)
-                c.queue = route(self.topic(db, c.id), c.region, utcnow(), lambda q: Capacity(0, 0, 0)).queue.id
-            c.state, c.queued_at, c.agent_id = state, utcnow(), None
-            c.contact = {"email": email} if kind == "message" else {"phone": phone}
-            db.add(HandoffEvent(conversation_id=c.id, kind=state, actor="customer", to_queue=c.queue))
-            lang, queue = c.language, c.queue
-        name = queues()[queue].name(lang)
-        details = {"queue": queue, "queue_name": name}
-        transition = self._say(conversation_id, [_system(lang, state, details, queue=name, email=email, phone=phone)])
-        transition.messages.insert(0, customer)
-        return transition
+            queue = c.queue if c.queue in self.queues else \
+                route(self.topic(db, c.id), c.region, utcnow(), lambda q: Capacity(0, 0, 0), self.queues).queue.id
+            try:
+                transition(db, c.id, set(State) - HUMAN, state, actor="customer", event=EventKind(state.value),
+                           details={"queue": queue}, queue=queue, queued_at=utcnow(), agent_id=None,
+                           contact={"email": email} if kind == "message" else {"phone": phone})
+            except StateConflict:  # an agent took the conversation meanwhile: they read the message there
+                raise InvalidMessage("invalid_frame") from None
+            db.add(HandoffEvent(conversation_id=c.id, kind=state.value, actor="customer", to_queue=queue))
+            name = self.queues[queue].name(c.language)
+            stored = store(db, c.id, [_system(c.language, state.value, {"queue": queue, "queue_name": name},
+                                              queue=name, email=email, phone=phone)])
+        return Step(self.service.load(conversation_id), [customer, *stored])
 
     # -- the agent's side ----------------------------------------------------------------------------
 
@@ -199,7 +207,7 @@ class Desk:
         c = db.get(Conversation, conversation_id)
         if c is None:
             raise ConversationNotFound(conversation_id)
-        if c.state != "agent" or (c.agent_id != user.id and user.role not in ("supervisor", "admin")):
+        if c.state != State.AGENT or (c.agent_id != user.id and user.role not in (Role.SUPERVISOR, Role.ADMIN)):
             raise NotAllowed("not_held")
         return c
 
@@ -207,22 +215,22 @@ class Desk:
         with self.sessions() as db:
             self._held(db, conversation_id, user)
 
-    def claim(self, conversation_id: str, user: User) -> Transition:
-        with self.sessions() as db:
+    def claim(self, conversation_id: str, user: User) -> Step:
+        with self.sessions.begin() as db:
             c = db.get(Conversation, conversation_id)
             if c is None:
                 raise ConversationNotFound(conversation_id)
             if not may_claim(user, c):
                 raise NotAllowed("not_allowed")
-        with self.sessions.begin() as db:
-            won = db.execute(update(Conversation).where(
-                Conversation.id == conversation_id, Conversation.state.in_(WAITING), Conversation.agent_id.is_(None),
-                Conversation.queue == c.queue).values(state="agent", agent_id=user.id)).rowcount
-            if won != 1:
-                raise AlreadyClaimed(conversation_id)
-            db.add(HandoffEvent(conversation_id=conversation_id, kind="claimed", actor=user.username,
-                                from_queue=c.queue))
-        return self._say(conversation_id, [_system(c.language, "agent_joined", {"agent": user.name}, agent=user.name)])
+            try:  # of simultaneous claims exactly one matches the row still waiting in this queue
+                transition(db, c.id, WAITING, State.AGENT, actor=user.username, event=EventKind.CLAIMED,
+                           details={"agent": user.username, "queue": c.queue},
+                           where=[Conversation.agent_id.is_(None), Conversation.queue == c.queue], agent_id=user.id)
+            except StateConflict:
+                raise AlreadyClaimed(conversation_id) from None
+            db.add(HandoffEvent(conversation_id=c.id, kind="claimed", actor=user.username, from_queue=c.queue))
+            stored = store(db, c.id, [_system(c.language, "agent_joined", {"agent": user.name}, agent=user.name)])
+        return Step(self.service.load(conversation_id), stored)
 
     def answer(self, conversation_id: str, user: User, text: object, internal: bool) -> Message:
         """An agent's message to the customer, or a private note (never shown to the customer)."""
@@ -236,54 +244,55 @@ class Desk:
             elif not may_claim(user, c) and c.agent_id != user.id:
                 raise NotAllowed("not_allowed")
             c.agent_typing_until = None
-        return self.service.append(conversation_id, "agent", [
-            {"text": clean, "language": c.language, "author": user.name, "internal": bool(internal)}])[0]
+            draft = MessageDraft(Sender.AGENT, clean, language=c.language, author=user.name, internal=bool(internal))
+            # a reply only while the agent still holds it (a transfer at the same moment wins)
+            stored = store(db, conversation_id, [draft], None if internal else [State.AGENT])
+        if not stored:
+            raise NotAllowed("not_held")
+        return stored[0]
 
-    def transfer(self, conversation_id: str, user: User, queue_id: object, note: object) -> Transition:
-        if queue_id not in queues():
+    def transfer(self, conversation_id: str, user: User, queue_id: object, note: object) -> Step:
+        if not isinstance(queue_id, str) or queue_id not in self.queues:
             raise InvalidMessage("unknown_queue")
         note, now = _note(note), utcnow()
         with self.sessions.begin() as db:
             c = self._held(db, conversation_id, user)
-            previous, c.queue, c.state, c.agent_id, c.queued_at = c.queue, queue_id, "queued", None, now
-            c.agent_typing_until = None
+            previous, lang = c.queue, c.language
+            transition(db, c.id, [State.AGENT], State.QUEUED, actor=user.username, event=EventKind.TRANSFERRED,
+                       details={"from_queue": previous, "queue": queue_id}, where=[Conversation.agent_id == c.agent_id],
+                       queue=queue_id, agent_id=None, queued_at=now, agent_typing_until=None)
             db.add(HandoffEvent(conversation_id=c.id, kind="transferred", actor=user.username, from_queue=previous,
                                 to_queue=queue_id, note=note))
-            ahead = self.ahead(db, c)
-            lang = c.language
-        name = queues()[queue_id].name(lang)
-        items = [_system(lang, "transferred", {"agent": user.name, "queue": queue_id, "queue_name": name,
-                                               "position": ahead + 1}, agent=user.name, queue=name, position=ahead + 1)]
-        if note:
-            items.append({"text": note, "author": user.name, "internal": True, "sender": "agent"})
-        return self._say(conversation_id, items)
+            db.refresh(c)
+            position = self.ahead(db, c) + 1
+            name = self.queues[queue_id].name(lang)
+            drafts = [_system(lang, "transferred", {"agent": user.name, "queue": queue_id, "queue_name": name,
+                                                    "position": position}, agent=user.name, queue=name, position=position)]
+            if note:
+                drafts.append(MessageDraft(Sender.AGENT, note, language=lang, author=user.name, internal=True))
+            stored = store(db, c.id, drafts)
+        return Step(self.service.load(conversation_id), stored)
 
-    def return_to_bot(self, conversation_id: str, user: User, note: object = None) -> Transition:
-        return self._release(conversation_id, user, "bot", "returned", "returned_to_bot", None, note)
+    def return_to_bot(self, conversation_id: str, user: User, note: object = None) -> Step:
+        return self._release(conversation_id, user, State.BOT, EventKind.RETURNED, "returned_to_bot", None, note)
 
-    def close(self, conversation_id: str, user: User, outcome: object, note: object = None) -> Transition:
-        if outcome not in OUTCOMES:
+    def close(self, conversation_id: str, user: User, outcome: object, note: object = None) -> Step:
+        if not isinstance(outcome, str) or outcome not in OUTCOMES:
             raise InvalidMessage("unknown_outcome")
-        return self._release(conversation_id, user, "closed", "closed", "closed", outcome, note)
+        return self._release(conversation_id, user, State.CLOSED, EventKind.CLOSED, "closed", outcome, note)
 
-    def _release(self, conversation_id: str, user: User, state: str, kind: str, event: str,
-                 outcome: str | None, note: object) -> Transition:
+    def _release(self, conversation_id: str, user: User, state: State, kind: EventKind, text: str,
+                 outcome: str | None, note: object) -> Step:
         note = _note(note)
         with self.sessions.begin() as db:
             c = self._held(db, conversation_id, user)
-            c.state, c.agent_id, c.agent_typing_until, c.failed_turns = state, None, None, 0
-            db.add(HandoffEvent(conversation_id=c.id, kind=kind, actor=user.username, from_queue=c.queue,
+            transition(db, c.id, [State.AGENT], state, actor=user.username, event=kind,
+                       details={"outcome": outcome} if outcome else None, where=[Conversation.agent_id == c.agent_id],
+                       agent_id=None, agent_typing_until=None, failed_turns=0)
+            db.add(HandoffEvent(conversation_id=c.id, kind=kind.value, actor=user.username, from_queue=c.queue,
                                 note=note, outcome=outcome))
-            lang = c.language
-        return self._say(conversation_id, [_system(lang, event, {"agent": user.name}, agent=user.name)])
-
-    def _say(self, conversation_id: str, items: list[dict]) -> Transition:
-        """Store the step's messages (system ones by default) after the conversation's last one."""
-        stored = []
-        for item in items:
-            sender = item.pop("sender", "system")
-            stored += self.service.append(conversation_id, sender, [item])
-        return Transition(self.service.load(conversation_id), stored)
+            stored = store(db, c.id, [_system(c.language, text, {"agent": user.name}, agent=user.name)])
+        return Step(self.service.load(conversation_id), stored)
 
 
 def _note(note: object) -> str | None:
@@ -291,5 +300,6 @@ def _note(note: object) -> str | None:
     return mask_personal_codes(note.strip())[0] if isinstance(note, str) and note.strip() else None
 
 
-def _system(lang: str, event: str, details: dict, **values: object) -> dict:
-    return {"text": gettext(lang, TEXTS[event], **values), "event": event, "details": details}
+def _system(lang: str, event: str, details: dict, **values: object) -> MessageDraft:
+    return MessageDraft(Sender.SYSTEM, gettext(lang, TEXTS[event], **values), language=lang, event=event,
+                        details=details)

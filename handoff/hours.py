@@ -18,6 +18,10 @@ from functools import lru_cache
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
+from dateutil.easter import easter
+from holidays.constants import PUBLIC
+from holidays.countries.finland import Finland
+
 # No fallback on purpose: without the tz database every opening hour would be silently wrong.
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
@@ -28,57 +32,43 @@ _MAX_CHAIN_DAYS = 400
 
 
 def easter_sunday(year: int) -> date:
-    """Easter Sunday by the anonymous Gregorian algorithm (Meeus/Jones/Butcher): no table to go stale."""
-    a = year % 19
-    b, c = divmod(year, 100)
-    d, e = divmod(b, 4)
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    l = (32 + 2 * e + 2 * i - h - k) % 7  # noqa: E741 (the algorithm's own name)
-    m = (a + 11 * h + 22 * l) // 451
-    month, day = divmod(h + l - 7 * m + 114, 31)
-    return date(year, month, day + 1)
+    """Western Easter Sunday, from dateutil (the same computation the holidays package uses)."""
+    return easter(year)
 
 
-def _weekday_between(year: int, month: int, first_day: int, weekday: int) -> date:
-    """The one given weekday in a 7-day window: how the Finnish law fixes the moving Saturday holidays."""
-    start = date(year, month, first_day)
-    return start + timedelta(days=(weekday - start.weekday()) % 7)
+class _Finland(Finland):
+    """The holidays package's Finland, for any year: its rules don't end, only its default range does
+    (2100), and a queue must not silently lose every holiday after it."""
+
+    end_year = 9999
+
+
+# Where the package names a day differently from what the contact centre has always shown.
+_NAMES = {"Toinen pääsiäispäivä": "2. pääsiäispäivä"}
 
 
 @lru_cache(maxsize=64)
 def _holidays(year: int) -> Mapping[date, str]:
-    easter = easter_sunday(year)
-    days = [
-        (date(year, 1, 1), "Uudenvuodenpäivä"),
-        (date(year, 1, 6), "Loppiainen"),
-        (easter - timedelta(days=2), "Pitkäperjantai"),
-        (easter, "Pääsiäispäivä"),
-        (easter + timedelta(days=1), "2. pääsiäispäivä"),
-        (date(year, 5, 1), "Vappu"),
-        (easter + timedelta(days=39), "Helatorstai"),
-        (easter + timedelta(days=49), "Helluntaipäivä"),
-        (_weekday_between(year, 6, 19, 4), "Juhannusaatto"),
-        (_weekday_between(year, 6, 20, 5), "Juhannuspäivä"),
-        (_weekday_between(year, 10, 31, 5), "Pyhäinpäivä"),
-        (date(year, 12, 6), "Itsenäisyyspäivä"),
-        (date(year, 12, 24), "Jouluaatto"),
-        (date(year, 12, 25), "Joulupäivä"),
-        (date(year, 12, 26), "Tapaninpäivä"),
-    ]
+    # PUBLIC alone is today's set: it already holds Midsummer Eve and Christmas Eve, which are not
+    # holidays by law but close public services; UNOFFICIAL would add the flag days, which are working
+    # days. The language is given: left out, the package picks it from the process locale.
+    days = _Finland(years=year, categories=PUBLIC, language="fi")
     result: dict[date, str] = {}
-    for day, name in days:
-        # Ascension Day falls on May Day now and then (2008, 2160): keep both names.
-        result[day] = f"{result[day]} / {name}" if day in result else name
-    return MappingProxyType(dict(sorted(result.items())))
+    for day in sorted(days):
+        # Ascension Day falls on May Day now and then (2008, 2160): the package sorts the two names
+        # alphabetically; May Day is kept first, as before.
+        names = sorted((_NAMES.get(name, name) for name in days.get_list(day)), key=lambda n: n != "Vappu")
+        result[day] = " / ".join(names)
+    return MappingProxyType(result)
 
 
 def finnish_holidays(year: int) -> dict[date, str]:
     """The days Finnish public services are closed in `year`, with their Finnish names.
 
     Christmas Eve and Midsummer Eve are not public holidays by law, but public services are closed on them.
+    From 1991 on the days are those the old hand-written rules gave (tests/test_hours.py compares 2020–2045);
+    earlier years follow the law of their time (Epiphany and Ascension Day on Saturdays in 1973–1990,
+    Midsummer and All Saints on fixed dates before 1955), which the old rules did not know about.
     """
     return dict(_holidays(year))
 

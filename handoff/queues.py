@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,9 +18,9 @@ import yaml
 
 from assistant.i18n import N_, gettext
 from handoff.hours import OpeningHours
-from nlu.places import regions
+from nlu.regions import registry
 
-CONFIG = Path(__file__).resolve().parent / "queues.yml"  # NEUVO_QUEUES names another file (e.g. a test's hours)
+CONFIG = Path(__file__).resolve().parent / "queues.yml"  # the settings' queues_file (NEUVO_QUEUES) names another
 TOPIC_NAMES = {
     "jobseekers": N_("Job seeking and training"),
     "youth": N_("Services for young people"),
@@ -49,12 +48,12 @@ class Queue:
     def name(self, lang: str) -> str:
         if self.kind == "national":
             return gettext(lang, TOPIC_NAMES[self.key])
-        fi, sv = regions()[self.key]
-        return gettext(lang, REGIONAL_NAME, region=sv if lang == "sv" else fi)
+        return gettext(lang, REGIONAL_NAME, region=registry().name(self.key, lang))
 
 
-def queues() -> dict[str, Queue]:
-    return _load(os.environ.get("NEUVO_QUEUES") or str(CONFIG))
+def queues(path: str | Path = CONFIG) -> dict[str, Queue]:
+    """The queues with their hours from `path` (the settings' queues_file; the shipped file by default)."""
+    return _load(str(path))
 
 
 @lru_cache(maxsize=4)
@@ -67,7 +66,7 @@ def _load(path: str) -> dict[str, Queue]:
         return Queue(queue_id, kind, key, OpeningHours.parse(own["hours"]), int(own["handle_minutes"]))
 
     found = {f"topic:{t}": make(f"topic:{t}", "national", t) for t in TOPIC_NAMES}
-    found.update({f"region:{r}": make(f"region:{r}", "regional", r) for r in sorted(regions())})
+    found.update({f"region:{r.code}": make(f"region:{r.code}", "regional", r.code) for r in registry()})
     unknown = set(overrides) - set(found)
     if unknown:
         raise ValueError(f"{path}: unknown queue ids {sorted(unknown)}")
@@ -91,10 +90,10 @@ class Route:
     wait_minutes: int = 0
 
 
-def candidates(topic: str | None, region: str | None) -> list[Queue]:
+def candidates(topic: str | None, region: str | None, all_queues: dict[str, Queue] | None = None) -> list[Queue]:
     """The queues to try, best first: the topic's national experts, then the region's own advisory
     (regional services go to the region first)."""
-    all_queues = queues()
+    all_queues = all_queues if all_queues is not None else queues()
     national = all_queues.get(f"topic:{topic}") or all_queues["topic:general"]
     regional = all_queues.get(f"region:{region}") if region else None
     if regional is None:
@@ -118,8 +117,9 @@ def estimated_wait(queue: Queue, capacity: Capacity, position: int) -> int:
     return 1 if ahead <= 0 else math.ceil(ahead / max(capacity.agents, 1)) * queue.handle_minutes
 
 
-def route(topic: str | None, region: str | None, now: dt.datetime, capacity_of) -> Route:
+def route(topic: str | None, region: str | None, now: dt.datetime, capacity_of,
+          all_queues: dict[str, Queue] | None = None) -> Route:
     """The first candidate queue that is open and has room; otherwise the first candidate, unavailable
     (the customer is offered a message or a call back there). `capacity_of(queue) -> Capacity`."""
-    routes = [assess(q, capacity_of(q), now) for q in candidates(topic, region)]
+    routes = [assess(q, capacity_of(q), now) for q in candidates(topic, region, all_queues)]
     return next((r for r in routes if r.available), routes[0])

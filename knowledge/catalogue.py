@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -220,7 +219,6 @@ def load(catalogue_dir: Path = CATALOGUE_DIR, services_file: Path = SERVICES_FIL
     return Catalogue({sid: _entry(parsed[sid], metas[sid]) for sid in order})
 
 
-@lru_cache(maxsize=1)
 def default() -> Catalogue:
-    """The shipped catalogue, loaded once per process (it is read-only)."""
+    """The shipped catalogue, read from disk (the running product reaches it through its content provider)."""
     return load()

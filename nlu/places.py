@@ -17,9 +17,8 @@ import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-CSV_PATH = Path(__file__).resolve().parent.parent / "knowledge" / "municipalities.csv"
+from nlu.regions import CSV_PATH
 
 
 @dataclass(frozen=True)
@@ -43,12 +42,6 @@ def _municipalities() -> tuple[Municipality, ...]:
 def municipalities() -> list[Municipality]:
     """All municipalities of the csv, in its order (by code)."""
     return list(_municipalities())
-
-
-def regions() -> dict[str, tuple[str, str]]:
-    """region_code → (Finnish name, Swedish name), by code."""
-    found = {m.region_code: (m.region_fi, m.region_sv) for m in _municipalities()}
-    return dict(sorted(found.items()))
 
 
 # -- Finnish inflection --------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ The content hash of the generated files names the trained model: unchanged data 
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +30,7 @@ SMALL_TALK = {
 RESPOND_ACTION = "action_respond"
 FALLBACK_INTENT = "nlu_fallback"
 
-#: Candidate pipelines; docs/nlu.md records how they were measured. NEUVO_PIPELINE picks one.
+#: Candidate pipelines; docs/nlu.md records how they were measured. The settings' `pipeline` (NEUVO_PIPELINE) picks one.
 PIPELINES = {
     "char_lr": [
         {"name": "WhitespaceTokenizer"},
@@ -108,7 +107,7 @@ def _dump(data: object) -> str:
 def generate(catalogue: Catalogue, out_dir: Path, pipeline: str | None = None,
              dialogue: dict[str, dict[str, list[str]]] | None = None) -> RasaProject:
     """Write the Rasa project files to `out_dir` and return it with its content hash."""
-    pipeline = pipeline or os.environ.get("NEUVO_PIPELINE", DEFAULT_PIPELINE)
+    pipeline = pipeline or DEFAULT_PIPELINE
     dialogue = dialogue if dialogue is not None else load_dialogue_intents()
     examples = training_examples(catalogue, dialogue)
     intents = tuple(examples)

@@ -13,18 +13,15 @@ from knowledge.catalogue import Catalogue
 from nlu.project import generate
 
 ROOT = Path(__file__).resolve().parent.parent
-RASA_VENV = Path(os.environ.get("RASA_VENV", ROOT / ".venv-rasa"))
+RASA_VENV = ROOT / ".venv-rasa"
+CACHE_DIR = Path.home() / ".cache" / "neuvo"
 BUILD_DIR = ROOT / "build" / "rasa"
 
 
-def cache_dir() -> Path:
-    return Path(os.environ.get("NEUVO_CACHE", Path.home() / ".cache" / "neuvo"))
-
-
-def rasa_executable() -> Path:
-    exe = RASA_VENV / "bin" / "rasa"
+def rasa_executable(venv: Path = RASA_VENV) -> Path:
+    exe = Path(venv) / "bin" / "rasa"
     if not exe.exists():
-        raise RuntimeError(f"Rasa is not installed in {RASA_VENV}; run `make setup` first")
+        raise RuntimeError(f"Rasa is not installed in {venv}; run `make setup` first")
     return exe
 
 
@@ -36,9 +33,11 @@ class TrainedModel:
     seconds: float
 
 
-def train(catalogue: Catalogue, force: bool = False, pipeline: str | None = None, quiet: bool = True) -> TrainedModel:
+def train(catalogue: Catalogue, force: bool = False, pipeline: str | None = None, quiet: bool = True,
+          cache_dir: Path = CACHE_DIR, venv: Path = RASA_VENV) -> TrainedModel:
+    """The model for this catalogue: from the cache (`cache_dir`/models/<hash>.tar.gz) or trained now."""
     project = generate(catalogue, BUILD_DIR, pipeline=pipeline)
-    models = cache_dir() / "models"
+    models = Path(cache_dir) / "models"
     model = models / f"{project.content_hash}.tar.gz"
     if model.exists() and not force:
         return TrainedModel(model, project.content_hash, False, 0.0)
@@ -46,7 +45,7 @@ def train(catalogue: Catalogue, force: bool = False, pipeline: str | None = None
     staging = BUILD_DIR / "models"
     shutil.rmtree(staging, ignore_errors=True)
     started = time.perf_counter()
-    cmd = [str(rasa_executable()), "train", "--config", str(project.config), "--domain", str(project.domain),
+    cmd = [str(rasa_executable(venv)), "train", "--config", str(project.config), "--domain", str(project.domain),
            "--data", str(project.data), "--out", str(staging), "--fixed-model-name", project.content_hash]
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore"}
     result = subprocess.run(cmd, cwd=BUILD_DIR, env=env, capture_output=quiet, text=True)

@@ -22,18 +22,20 @@ def sqlite_url(tmp_path: Path) -> str:
 
 @pytest.fixture
 def offline_settings(sqlite_url: str) -> Settings:
-    """Settings whose Rasa port has nothing listening: the engine is down."""
-    return Settings(database_url=sqlite_url, port=free_port(), rasa_port=free_port())
+    """Settings whose Rasa port has nothing listening: the engine is down. Queues are always open."""
+    return Settings(database_url=sqlite_url, port=free_port(), rasa_port=free_port(),
+                    queues_file=DATA / "queues-open.yml")
 
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory):
     """The real product: trained (cached) Rasa server and the app as its own process, on free ports.
     Its queues are always open (tests/data/queues-open.yml), so staffing, not the weekday, decides."""
-    from assistant.runtime import Stack
+    from channels.server import stack as product_stack
     db = tmp_path_factory.mktemp("e2e") / "neuvo.db"
-    settings = Settings(database_url=f"sqlite:///{db}", port=free_port(), rasa_port=free_port())
-    with Stack(settings, env={"NEUVO_QUEUES": str(DATA / "queues-open.yml")}) as running:
+    settings = Settings(database_url=f"sqlite:///{db}", port=free_port(), rasa_port=free_port(),
+                        queues_file=DATA / "queues-open.yml")
+    with product_stack(settings) as running:
         yield running
 
 
@@ -43,12 +45,20 @@ def api(stack):
         yield client
 
 
-def ask(client: httpx.Client, text: str, conversation: str | None = None, lang: str | None = None) -> dict:
-    if conversation is None:
-        conversation = client.post("/api/v1/conversations", json={"lang": lang} if lang else {}).json()["conversation_id"]
-    response = client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": text})
+def open_conversation(client, **body) -> tuple[str, dict[str, str]]:
+    """Start a conversation over REST: its id and the headers that carry its token."""
+    response = client.post("/api/v1/conversations", json=body)
+    assert response.status_code == 201, response.text
+    return response.json()["conversation_id"], {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+def ask(client: httpx.Client, text: str, conversation: tuple[str, dict] | None = None, lang: str | None = None) -> dict:
+    """One turn over REST; the result carries `conversation` (id and auth headers) for the next turn."""
+    conversation = conversation or open_conversation(client, **({"lang": lang} if lang else {}))
+    response = client.post(f"/api/v1/conversations/{conversation[0]}/messages", json={"text": text},
+                           headers=conversation[1])
     assert response.status_code == 200, response.text
-    return {**response.json(), "conversation_id": conversation}
+    return {**response.json(), "conversation": conversation}
 
 
 @pytest.fixture

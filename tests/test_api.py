@@ -5,7 +5,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from assistant.app import create_app
-from assistant.db import migrate
+from channels.server import migrate
+from tests.conftest import open_conversation
 from assistant.settings import Settings
 
 pytestmark = pytest.mark.api
@@ -23,15 +24,17 @@ def client(offline_settings):
 
 
 def start(client: TestClient, **body) -> str:
-    response = client.post("/api/v1/conversations", json=body)
-    assert response.status_code == 201
-    return response.json()["conversation_id"]
+    """Start a conversation; the client sends its token from now on."""
+    conversation, headers = open_conversation(client, **body)
+    client.headers.update(headers)
+    return conversation
 
 
-def test_unknown_conversation_is_a_clear_404(client):
+def test_an_unknown_conversation_without_its_token_is_a_clear_401(client):
     response = client.post("/api/v1/conversations/nope/messages", json={"text": "hei"}, headers={"Accept-Language": "fi"})
-    assert response.status_code == 404
-    assert response.json()["error"] == {"code": "not_found", "message": "Keskustelua ei löytynyt."}
+    assert response.status_code == 401 and response.headers["www-authenticate"] == "Bearer"
+    assert response.json()["error"]["code"] == "invalid_token"
+    assert response.json()["error"]["message"].startswith("Keskustelua ei voi avata")
 
 
 @pytest.mark.parametrize("text,status,code", [("", 422, "empty_message"), ("   ", 422, "empty_message"),

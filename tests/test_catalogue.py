@@ -84,14 +84,14 @@ def test_validate_command_fails_on_a_broken_catalogue(catalogue_copy: Path, monk
     (catalogue_copy / "job_coaching.yml").write_text("id: job_coaching\nfi: {title: x\n", encoding="utf-8")
     code = ("import sys; from pathlib import Path; import knowledge.catalogue as c; "
             f"c.CATALOGUE_DIR = Path({str(catalogue_copy)!r}); c.validate.__defaults__ = (c.CATALOGUE_DIR, c.SERVICES_FILE); "
-            "from assistant.cli import main; sys.exit(main(['knowledge', 'validate']))")
+            "from channels.server import main; sys.exit(main(['knowledge', 'validate']))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 1
     assert "job_coaching.yml:" in result.stderr and "broken YAML" in result.stderr
 
 
 def test_stats_json_counts_every_service_and_language():
-    result = subprocess.run([sys.executable, "-m", "assistant.cli", "knowledge", "stats", "--json"],
+    result = subprocess.run([sys.executable, "-m", "channels.server", "knowledge", "stats", "--json"],
                             capture_output=True, text=True, check=True)
     stats = json.loads(result.stdout)
     assert stats["services"] == len(load_service_list())

@@ -43,7 +43,7 @@ def test_vague_question_gets_a_clarification_and_a_button_answers_it(api):
     assert body["state"] == "awaiting_choice" and len(buttons) >= 3
     assert buttons[-1]["payload"] == "/deny"
     choice = buttons[0]
-    after = ask(api, choice["payload"], body["conversation_id"])
+    after = ask(api, choice["payload"], body["conversation"])
     assert after["messages"][0]["service"] == choice["payload"][1:]
     assert after["messages"][0]["source_url"]
 
@@ -51,14 +51,14 @@ def test_vague_question_gets_a_clarification_and_a_button_answers_it(api):
 def test_failed_clarification_offers_a_human(api):
     body = ask(api, "tuki", lang="fi")
     assert body["state"] == "awaiting_choice"
-    offer = ask(api, "/deny", body["conversation_id"])
+    offer = ask(api, "/deny", body["conversation"])
     assert offer["state"] == "human_offered"
     assert "asiantuntija" in texts(offer)
     assert [b["payload"] for m in offer["messages"] for b in m["buttons"]] == ["/request_human", "/deny"]
-    handoff = ask(api, "kyllä kiitos", offer["conversation_id"])
+    handoff = ask(api, "kyllä kiitos", offer["conversation"])
     assert handoff["state"] == "no_agents"  # nobody is logged in to the console: a message or a call back is offered
     assert [b["payload"] for b in handoff["messages"][-1]["buttons"]] == ["/leave_message", "/callback"]
-    meanwhile = ask(api, "Mikä on työkokeilu?", offer["conversation_id"])  # the bot still answers
+    meanwhile = ask(api, "Mikä on työkokeilu?", offer["conversation"])  # the bot still answers
     assert meanwhile["messages"][0]["service"] == "work_trial" and meanwhile["state"] == "bot"
 
 
@@ -77,14 +77,15 @@ def test_out_of_scope_question_is_declined(api):
 def test_language_can_be_switched_and_sticks(api):
     body = ask(api, "Voinko jatkaa ruotsiksi?", lang="fi")
     assert body["language"] == "sv" and "svenska" in texts(body)
-    after = ask(api, "Moi", body["conversation_id"])
+    after = ask(api, "Moi", body["conversation"])
     assert after["language"] == "sv"
 
 
 def test_transcript_keeps_every_turn_in_order(api):
     body = ask(api, "Mikä on työkokeilu?", lang="fi")
-    ask(api, "kiitos", body["conversation_id"])
-    transcript = api.get(f"/api/v1/conversations/{body['conversation_id']}").json()
+    ask(api, "kiitos", body["conversation"])
+    conversation, headers = body["conversation"]
+    transcript = api.get(f"/api/v1/conversations/{conversation}", headers=headers).json()
     senders = [m["from"] for m in transcript["messages"]]
     assert senders[0] == "customer" and senders.count("customer") == 2 and "bot" in senders
     assert [m["seq"] for m in transcript["messages"]] == list(range(1, len(senders) + 1))
@@ -118,7 +119,7 @@ def test_eval_command_reports_accuracy_on_any_file(stack, tmp_path):
     ]), encoding="utf-8")
     env = {"PORT": str(stack.settings.port), "RASA_PORT": str(stack.settings.rasa_port),
            "DATABASE_URL": stack.settings.database_url, "PATH": "/usr/bin:/bin"}
-    result = subprocess.run([sys.executable, "-m", "assistant.cli", "eval", str(questions), "--json"],
+    result = subprocess.run([sys.executable, "-m", "channels.server", "eval", str(questions), "--json"],
                             capture_output=True, text=True, env=env, timeout=300)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
@@ -131,7 +132,7 @@ def test_eval_command_reports_accuracy_on_any_file(stack, tmp_path):
 def test_terminal_chat_answers_in_the_customers_language(stack):
     env = {"PORT": str(stack.settings.port), "RASA_PORT": str(stack.settings.rasa_port),
            "DATABASE_URL": stack.settings.database_url, "PATH": "/usr/bin:/bin"}
-    result = subprocess.run([sys.executable, "-m", "assistant.cli", "chat"], input="Var hittar jag lediga jobb?\n",
+    result = subprocess.run([sys.executable, "-m", "channels.server", "chat"], input="Var hittar jag lediga jobb?\n",
                             capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "Jobbmarknad" in result.stdout and "Uppgifterna granskade" in result.stdout

@@ -9,10 +9,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from assistant.db import migrate, session_factory
-from assistant.models import HandoffEvent
-from channels.server import create_app
+from assistant.db import session_factory
+from channels.server import create_app, migrate
 from handoff.agents import create_user
+from handoff.models import HandoffEvent
+from tests.conftest import open_conversation
 
 pytestmark = pytest.mark.handoff
 DATA = Path(__file__).parent / "data"
@@ -27,8 +28,7 @@ STAFF = {  # username: (role, languages, region)
 
 
 @pytest.fixture
-def app(offline_settings, monkeypatch):
-    monkeypatch.setenv("NEUVO_QUEUES", str(DATA / "queues-open.yml"))
+def app(offline_settings):
     migrate(offline_settings.database_url)
     sessions = session_factory(offline_settings.database_url)
     for username, (role, languages, region) in STAFF.items():
@@ -57,7 +57,8 @@ class Agent:
 
 def customer(app, first: str, lang: str = "fi", region: str | None = None) -> tuple[TestClient, str, dict]:
     http = TestClient(app, raise_server_exceptions=False)
-    conversation = http.post("/api/v1/conversations", json={"lang": lang, "region": region}).json()["conversation_id"]
+    conversation, headers = open_conversation(http, lang=lang, region=region)
+    http.headers.update(headers)
     turn = http.post(f"/api/v1/conversations/{conversation}/messages", json={"text": first}).json()
     return http, conversation, turn
 
@@ -149,7 +150,7 @@ def test_transfer_to_a_region_and_close_are_recorded_and_told_to_the_customer(ap
 
 def test_a_customer_can_never_reach_the_console(app):
     http, conversation, _ = customer(app, "/request_human")
-    token = http.post("/api/v1/conversations").json()["conversation_id"]
+    token = http.post("/api/v1/conversations").json()["token"]
     for path in ("/console/api/me", "/console/api/queues", f"/console/api/conversations/{conversation}",
                  "/console/api/supervisor", "/console/api/canned", "/console/api/conversations"):
         assert http.get(path).status_code == 401, path
@@ -170,8 +171,8 @@ def test_a_customer_can_never_reach_the_console(app):
     assert Agent(app, "sue").get("/console/api/supervisor").json()["agents"]
 
 
-def test_a_closed_queue_turns_into_a_message_request(offline_settings, monkeypatch):
-    monkeypatch.setenv("NEUVO_QUEUES", str(DATA / "queues-closed.yml"))
+def test_a_closed_queue_turns_into_a_message_request(offline_settings):
+    offline_settings = offline_settings.replace(queues_file=DATA / "queues-closed.yml")
     migrate(offline_settings.database_url)
     create_user(session_factory(offline_settings.database_url), "anna", PASSWORD, "Anna", "agent", ["fi"])
     app = create_app(offline_settings)
@@ -201,10 +202,9 @@ def test_a_closed_queue_turns_into_a_message_request(offline_settings, monkeypat
 
 
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])
-def test_twenty_concurrent_claims_one_wins(database, offline_settings, postgres_url, monkeypatch):
-    monkeypatch.setenv("NEUVO_QUEUES", str(DATA / "queues-open.yml"))
+def test_twenty_concurrent_claims_one_wins(database, offline_settings, postgres_url):
     url = offline_settings.database_url if database == "sqlite" else postgres_url
-    settings = offline_settings.__class__(**{**offline_settings.__dict__, "database_url": url})
+    settings = offline_settings.replace(database_url=url)
     migrate(url)
     sessions = session_factory(url)
     users = [create_user(sessions, f"agent{i}", PASSWORD, f"Agent {i}", "agent", ["fi"]) for i in range(20)]
@@ -260,7 +260,7 @@ def test_an_agent_reply_stored_by_another_worker_reaches_the_customer_socket(app
 
 
 def test_accounts_are_made_on_the_command_line(sqlite_url, monkeypatch, capsys):
-    from assistant.cli import main
+    from channels.server import main
     from handoff.agents import authenticate
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     monkeypatch.setenv("NEUVO_PASSWORD", PASSWORD)
@@ -281,7 +281,7 @@ def test_an_idle_console_session_expires(app, offline_settings):
 
     from sqlalchemy import update
 
-    from assistant.models import ConsoleSession
+    from handoff.models import ConsoleSession
     anna = Agent(app, "anna")
     assert anna.get("/console/api/me").json()["user"]["name"] == "Anna"
     cookie = anna.http.cookies.get("neuvo_console")

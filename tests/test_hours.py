@@ -72,6 +72,56 @@ def test_ascension_on_may_day_keeps_both_names_and_the_result_is_a_copy():
     assert len(finnish_holidays(2026)) == 15
 
 
+def _old_holidays(year: int) -> dict[date, str]:
+    """The hand-written rules hours.py had before it used the holidays package, kept as the reference."""
+    a = year % 19
+    b, c = divmod(year, 100)
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    l = (32 + 2 * e + 2 * i - h - k) % 7  # noqa: E741
+    m = (a + 11 * h + 22 * l) // 451
+    month, day = divmod(h + l - 7 * m + 114, 31)
+    easter = date(year, month, day + 1)
+
+    def weekday_between(month: int, first_day: int, weekday: int) -> date:
+        start = date(year, month, first_day)
+        return start + timedelta(days=(weekday - start.weekday()) % 7)
+
+    days = [
+        (date(year, 1, 1), "Uudenvuodenpäivä"), (date(year, 1, 6), "Loppiainen"),
+        (easter - timedelta(days=2), "Pitkäperjantai"), (easter, "Pääsiäispäivä"),
+        (easter + timedelta(days=1), "2. pääsiäispäivä"), (date(year, 5, 1), "Vappu"),
+        (easter + timedelta(days=39), "Helatorstai"), (easter + timedelta(days=49), "Helluntaipäivä"),
+        (weekday_between(6, 19, 4), "Juhannusaatto"), (weekday_between(6, 20, 5), "Juhannuspäivä"),
+        (weekday_between(10, 31, 5), "Pyhäinpäivä"), (date(year, 12, 6), "Itsenäisyyspäivä"),
+        (date(year, 12, 24), "Jouluaatto"), (date(year, 12, 25), "Joulupäivä"), (date(year, 12, 26), "Tapaninpäivä"),
+    ]
+    result: dict[date, str] = {}
+    for day, name in days:
+        result[day] = f"{result[day]} / {name}" if day in result else name
+    return dict(sorted(result.items()))
+
+
+@pytest.mark.parametrize("year", range(2020, 2046))
+def test_the_holidays_package_gives_the_old_rules_days_and_names(year):
+    assert finnish_holidays(year) == _old_holidays(year)
+    assert list(finnish_holidays(year)) == sorted(finnish_holidays(year))
+
+
+@pytest.mark.parametrize("year", [2008, 2160, 2285, 2400])
+def test_same_day_names_and_years_past_the_packages_default_range(year):
+    assert finnish_holidays(year) == _old_holidays(year)
+
+
+def test_years_before_1991_follow_the_law_of_their_time():
+    days = finnish_holidays(1980)  # 1973–1990: Epiphany and Ascension Day moved to Saturdays
+    assert days[date(1980, 1, 12)] == "Loppiainen" and days[date(1980, 5, 10)] == "Helatorstai"
+    assert date(1980, 1, 6) not in days and set(finnish_holidays(1991)) == set(_old_holidays(1991))
+
+
 # -- is_open -----------------------------------------------------------------------------------------------
 
 def test_open_on_a_weekday_with_the_end_exclusive():

@@ -5,9 +5,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from assistant.conversation import ConversationService
-from assistant.db import migrate, session_factory
+from assistant.app import build
+from assistant.message import MessageDraft, Sender
 from assistant.settings import Settings
+from channels.server import migrate
 
 pytestmark = pytest.mark.api
 
@@ -16,10 +17,15 @@ def concurrent_appends(url: str) -> list[int]:
     migrate(url)
     migrate(url)  # idempotent
     settings = Settings(database_url=url)
-    service = ConversationService(settings, session_factory(url), engine=None, understander=None)
+    service = build(settings).service
     conversation = service._create("fi", None, "rest")
+
+    def two(i: int) -> None:
+        service.append(conversation.id, [MessageDraft(Sender.CUSTOMER, f"m{i}"), MessageDraft(Sender.BOT, f"n{i}")])
+
     with ThreadPoolExecutor(8) as pool:
-        list(pool.map(lambda i: service.append(conversation.id, "customer", [{"text": f"m{i}"}, {"text": f"n{i}"}]), range(40)))
+        list(pool.map(two, range(40)))
+    assert sorted(service.outbox.states(conversation.id)) == list(range(2, 81, 2))  # each bot message, once
     _, messages = service.history(conversation.id)
     return [m.seq for m in messages]
 

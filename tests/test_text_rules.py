@@ -3,10 +3,14 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.dialogue import requested_language, valid_business_id
+from assistant.dialogue import requested_language
 from assistant.i18n import gettext, marked_strings, missing_translations
-from assistant.language import detector, next_language
+from assistant.language import build_detector, next_language
+from knowledge.catalogue import default
+from nlu.identifiers import valid_business_id
 from nlu.pii import mask_personal_codes
+
+DETECTOR = build_detector(default())
 
 pytestmark = pytest.mark.nlu
 
@@ -34,14 +38,14 @@ def test_business_id_check_digit():
     ("Voiko palkkatukea saada yhdistys", "fi"), ("Kan en förening få lönesubvention", "sv"),
 ])
 def test_language_is_detected(text, lang):
-    assert detector().detect(text).language == lang
+    assert DETECTOR.detect(text).language == lang
 
 
 def test_language_is_sticky_but_follows_a_clear_switch():
-    assert next_language("fi", False, "Hur söker jag jobb utomlands?", first=False) == "sv"
-    assert next_language("fi", False, "ok", first=False) == "fi"
-    assert next_language("fi", True, "Hur söker jag jobb utomlands?", first=False) == "fi"
-    assert next_language("fi", False, "hej", first=True) == "sv"
+    assert next_language(DETECTOR, "fi", False, "Hur söker jag jobb utomlands?", first=False) == "sv"
+    assert next_language(DETECTOR, "fi", False, "ok", first=False) == "fi"
+    assert next_language(DETECTOR, "fi", True, "Hur söker jag jobb utomlands?", first=False) == "fi"
+    assert next_language(DETECTOR, "fi", False, "hej", first=True) == "sv"
 
 
 def test_requested_language():

@@ -10,7 +10,7 @@ import sys
 import pytest
 import websockets
 
-from assistant.db import migrate
+from channels.server import migrate
 from assistant.engine import wait_until_up
 from assistant.runtime import free_port, stop
 

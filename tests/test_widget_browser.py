@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.db import migrate
+from channels.server import migrate
 from assistant.engine import wait_until_up
 from assistant.runtime import free_port, stop
 

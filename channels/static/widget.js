@@ -632,6 +632,7 @@
         onReady();
         break;
       case "resumed":
+        if (f.token) { state.token = f.token; save(); } // a fresh token: an active chat never expires
         syncMode(f.state);
         onReady();
         break;

@@ -1,0 +1,78 @@
+"""The content provider: the one way to the catalogue, the understander and the language model.
+
+What the assistant says and how it reads a message both come from content that editors change: the
+national catalogue now, regional supplements next. The provider holds one immutable `Content` version at
+a time and swaps it whole on `reload()`, while running, so a turn started on one version finishes on it
+and nothing keeps a private copy (no process-wide singletons). Entries are looked up by service,
+language, region and version.
+"""
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from assistant.language import LanguageDetector, build_detector
+from assistant.understanding import Understander
+from knowledge.catalogue import Catalogue, CatalogueEntry, ServiceText, load
+
+KEPT_VERSIONS = 4  # older versions stay readable for turns that started on them
+
+
+@dataclass(frozen=True)
+class Content:
+    version: str                # a hash of the content: the same content gives the same version
+    catalogue: Catalogue
+    understander: Understander  # catalogue search and fusion with Rasa's ranking
+    detector: LanguageDetector  # Finnish or Swedish, learnt from the catalogue's own questions
+
+
+def version_of(catalogue: Catalogue) -> str:
+    return hashlib.sha256(repr([(e.id, e) for e in catalogue]).encode()).hexdigest()[:16]
+
+
+def build(catalogue: Catalogue) -> Content:
+    return Content(version_of(catalogue), catalogue, Understander(catalogue), build_detector(catalogue))
+
+
+class ContentProvider:
+    def __init__(self, loader: Callable[[], Catalogue] = load):
+        self.loader = loader
+        self._lock = threading.Lock()
+        self._versions: OrderedDict[str, Content] = OrderedDict()
+        self._current: Content | None = None
+
+    def current(self) -> Content:
+        if self._current is None:
+            with self._lock:
+                if self._current is None:
+                    self._install(build(self.loader()))
+        assert self._current is not None
+        return self._current
+
+    def reload(self) -> Content:
+        """Load the content again and make it current (a broken catalogue raises and changes nothing)."""
+        content = build(self.loader())
+        with self._lock:
+            self._install(content)
+        return content
+
+    def _install(self, content: Content) -> None:
+        self._versions[content.version] = content
+        self._versions.move_to_end(content.version)
+        while len(self._versions) > KEPT_VERSIONS:
+            self._versions.popitem(last=False)
+        self._current = content
+
+    def version(self, version: str | None = None) -> Content:
+        """A given version while it is kept, else the current one."""
+        return self._versions.get(version or "") or self.current()
+
+    def entry(self, service: str, lang: str, region: str | None = None,
+              version: str | None = None) -> tuple[CatalogueEntry, ServiceText] | None:
+        """A service's entry and its text in `lang` (Finnish where the catalogue has no such language).
+        `region` selects a region's supplement once regional content exists; the national text stands."""
+        entry = self.version(version).catalogue.get(service)
+        return (entry, entry.text(lang)) if entry is not None else None
