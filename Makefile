@@ -4,7 +4,7 @@ VENV := .venv
 RASA_VENV := .venv-rasa
 PYENV_ROOT ?= $(HOME)/.pyenv
 
-.PHONY: setup browser run test test-fast bench train eval clean
+.PHONY: setup browser lint run test test-fast bench train eval clean
 
 setup: $(VENV)/.installed $(RASA_VENV)/.installed
 
@@ -46,7 +46,11 @@ $(RASA_VENV)/.installed: nlu/engine/requirements.lock
 run: setup
 	$(VENV)/bin/assistant serve
 
-test: setup browser
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+test: setup browser lint
 	$(VENV)/bin/assistant i18n check
 	$(VENV)/bin/assistant knowledge validate
 	$(VENV)/bin/python -m pytest -ra

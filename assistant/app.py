@@ -118,7 +118,7 @@ def create_app(settings: Settings | None = None, extensions: Sequence[Extension]
             with parts.sessions() as db:
                 db.execute(text("SELECT 1"))
             database = "up"
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             database = f"down: {type(exc).__name__}"
         engine_state = await parts.engine.status()
         return {"status": "ok" if database == "up" and engine_state["state"] == "up" else "degraded",

@@ -26,7 +26,7 @@ class Wiring:
     commands: Sequence[Callable[[argparse._SubParsersAction], None]] = field(default_factory=tuple)
 
 
-def _print(data: object, as_json: bool) -> None:
+def _print(data: dict | list, as_json: bool) -> None:
     if as_json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:

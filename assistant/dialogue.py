@@ -96,12 +96,12 @@ def _respond(understanding: Understanding, conversation: ConversationState, text
     state.failed_turns = conversation.failed_turns + 1
     if engine_down or conversation.state == State.AWAITING_CHOICE or state.failed_turns >= MISUNDERSTANDINGS_BEFORE_OFFER:
         turn = offer("engine_down" if engine_down else "not_understood")
-        options = [catalogue.get(s) for s in understanding.services(catalogue)] if engine_down else []
+        options = understanding.entries(catalogue) if engine_down else []
         if options and intent != OUT_OF_SCOPE:
             turn.messages.insert(0, replies.clarification(lang, options, u))
         return turn
     if intent == OUT_OF_SCOPE or entry is None:
         return Turn([replies.out_of_scope(lang, u)], state, "out_of_scope")
     state.state = State.AWAITING_CHOICE
-    options = [catalogue.get(s) for s in understanding.services(catalogue)]
+    options = understanding.entries(catalogue)
     return Turn([replies.clarification(lang, options, u)], state, "clarify")

@@ -36,9 +36,10 @@ def run(app_url: str, items: list[dict]) -> dict:
     results = []
     with httpx.Client(base_url=app_url, timeout=60) as client:
         for item in items:
-            conversation = client.post("/api/v1/conversations", json={}).json()["conversation_id"]
+            opened = client.post("/api/v1/conversations", json={}).json()
             started = time.perf_counter()
-            response = client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": item["text"]})
+            response = client.post(f"/api/v1/conversations/{opened['conversation_id']}/messages",
+                                   json={"text": item["text"]}, headers={"Authorization": f"Bearer {opened['token']}"})
             elapsed = (time.perf_counter() - started) * 1000
             body = response.json()
             understood = body.get("understood") or {}

@@ -73,7 +73,7 @@ class Events:
         for subscriber in list(self.subscribers):
             try:
                 subscriber(event)
-            except Exception:  # noqa: BLE001 - a subscriber must not undo or block a committed change
+            except Exception:
                 log.exception("event subscriber %r failed on %s", subscriber, event.kind)
 
     def attach(self, sessions: sessionmaker) -> sessionmaker:

@@ -6,7 +6,7 @@ they are shown. `missing_translations()` is the build check: every marked string
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel.core import negotiate_locale
@@ -25,14 +25,15 @@ def N_(msgid: str) -> str:
     return msgid
 
 
-@lru_cache(maxsize=None)
+@cache
 def _catalog(lang: str) -> dict[str, str]:
     path = LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po"
     if not path.exists():
         return {}
     with open(path, "rb") as f:
         catalog = read_po(f, locale=lang)
-    return {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
+    return {m.id: m.string for m in catalog
+            if isinstance(m.id, str) and isinstance(m.string, str) and m.id and m.string and not m.fuzzy}
 
 
 def gettext(lang: str, msgid: str, **kwargs: object) -> str:

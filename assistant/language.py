@@ -45,7 +45,7 @@ class LanguageDetector:
             lang: sum(math.log((self.counts[lang][g] + 0.5) / (self.totals[lang] + 0.5 * self.vocab)) for g in grams)
             for lang in self.counts
         }
-        best = max(logp, key=logp.get)
+        best = max(logp, key=logp.__getitem__)
         norm = sum(math.exp(v - logp[best]) for v in logp.values())
         return Detection(best, 1.0 / norm, len(WORD.findall(text)))
 

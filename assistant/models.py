@@ -12,7 +12,7 @@ from sqlalchemy.types import TypeDecorator
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 class UTCDateTime(TypeDecorator):
@@ -22,7 +22,7 @@ class UTCDateTime(TypeDecorator):
     cache_ok = True
 
     def process_result_value(self, value, dialect):
-        return value.replace(tzinfo=dt.timezone.utc) if value is not None and value.tzinfo is None else value
+        return value.replace(tzinfo=dt.UTC) if value is not None and value.tzinfo is None else value
 
 
 class Base(DeclarativeBase):

@@ -82,6 +82,7 @@ class _Listener:
         self.channel = channel
         self._on_change: OnChange | None = None
         self._task: asyncio.Task | None = None
+        self._listened = False  # the last attempt got as far as listening (then the backoff starts over)
 
     async def start(self, on_change: OnChange) -> None:
         self._on_change = on_change
@@ -102,7 +103,7 @@ class _Listener:
         try:
             if self._on_change is not None:
                 self._on_change(conversation_id)
-        except Exception:  # noqa: BLE001 - one bad callback must not end listening
+        except Exception:
             log.exception("change callback failed for %s", conversation_id)
 
     async def _run(self, ready: asyncio.Event) -> None:
@@ -110,14 +111,15 @@ class _Listener:
         while True:
             try:
                 await self._listen(ready, dropped)
+                problem = "the server ended the subscription"
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:  # noqa: BLE001 - a lost connection is retried, never fatal
-                log.warning("%s: not listening on %r (%s: %s); trying again in %.1f s", type(self).__name__,
-                            self.channel, type(exc).__name__, exc, delay)
-            else:  # the server ended the subscription without an error
-                log.warning("%s: listening on %r ended; trying again in %.1f s", type(self).__name__, self.channel,
-                            delay)
+            except Exception as exc:
+                problem = f"{type(exc).__name__}: {exc}"
+            if self._listened:
+                delay, self._listened = BACKOFF_FIRST, False
+            log.warning("%s: not listening on %r (%s); trying again in %.1f s", type(self).__name__, self.channel,
+                        problem, delay)
             ready.set()
             dropped = True
             await asyncio.sleep(delay)
@@ -128,7 +130,8 @@ class _Listener:
         After a drop (`dropped`), say so in the log: what was published meanwhile was not heard."""
         raise NotImplementedError
 
-    def _listening_again(self, dropped: bool) -> None:
+    def _listening(self, dropped: bool) -> None:
+        self._listened = True
         if dropped:  # nothing to call on_change for: the gap's notifications are gone, subscribers catch up later
             log.warning("%s: listening on %r again; changes published while disconnected were not heard",
                         type(self).__name__, self.channel)
@@ -162,7 +165,7 @@ class PostgresNotifier(_Listener):
                         self._publisher = psycopg.connect(self.dsn, autocommit=True, connect_timeout=CONNECT_TIMEOUT)
                     self._publisher.execute("SELECT pg_notify(%s, %s)", (self.channel, conversation_id))
                     return
-                except Exception as exc:  # noqa: BLE001 - the write is stored; only the wake-up is lost
+                except Exception as exc:
                     with contextlib.suppress(Exception):
                         if self._publisher is not None:
                             self._publisher.close()
@@ -185,7 +188,7 @@ class PostgresNotifier(_Listener):
         try:
             await conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self.channel)))
             self.backend_pid = conn.info.backend_pid
-            self._listening_again(dropped)
+            self._listening(dropped)
             ready.set()
             async for notify in conn.notifies():
                 self._tell(notify.payload)
@@ -207,7 +210,7 @@ class RedisNotifier(_Listener):
     def publish(self, conversation_id: str) -> None:
         try:
             self._publisher.publish(self.channel, conversation_id)
-        except Exception as exc:  # noqa: BLE001 - the write is stored; only the wake-up is lost
+        except Exception as exc:
             log.warning("could not publish a change of %s (%s: %s)", conversation_id, type(exc).__name__, exc)
 
     async def stop(self) -> None:
@@ -221,7 +224,7 @@ class RedisNotifier(_Listener):
         try:
             async with client.pubsub(ignore_subscribe_messages=True) as pubsub:
                 await pubsub.subscribe(self.channel)
-                self._listening_again(dropped)
+                self._listening(dropped)
                 ready.set()
                 while True:
                     message = await pubsub.get_message(timeout=None)

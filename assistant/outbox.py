@@ -161,7 +161,7 @@ class Outbox:
         """One pass over due items of pushing channels; returns how many messages were delivered."""
         delivered = 0
         for conversation, messages, ids in await to_thread.run_sync(self._due, utcnow()):
-            channel = self.channels[conversation.channel] if conversation.channel in self.channels else None
+            channel = self.channels.get(conversation.channel)
             try:
                 if channel is None:
                     raise DeliveryFailed(f"no channel {conversation.channel!r}", permanent=True)
@@ -169,7 +169,7 @@ class Outbox:
             except DeliveryFailed as exc:
                 log.warning("delivery to %s failed: %s", conversation.id, exc)
                 await to_thread.run_sync(self._failed, conversation.id, ids, exc)
-            except Exception as exc:  # noqa: BLE001 - a broken channel is a retriable failure, not a crash
+            except Exception as exc:
                 log.exception("channel %s raised while delivering", conversation.channel)
                 await to_thread.run_sync(self._failed, conversation.id, ids, DeliveryFailed(type(exc).__name__))
             else:
@@ -183,11 +183,11 @@ class Outbox:
         while True:
             try:
                 await self.deliver_due()
-            except Exception:  # noqa: BLE001 - a database hiccup must not end deliveries
+            except Exception:
                 log.exception("outbox pass failed")
             try:
                 await asyncio.wait_for(self._wake.wait(), idle_s)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
             self._wake.clear()
 

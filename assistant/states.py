@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import StrEnum
+from typing import cast
 
 from sqlalchemy import update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from assistant.events import Event, EventKind, record
@@ -75,9 +77,9 @@ def transition(db: Session, conversation_id: str, from_states: Iterable[State], 
     bad = [s for s in sources if not allowed(s, to_state)]
     if bad or not sources:
         raise IllegalTransition(f"{sorted(bad) or 'nothing'} → {to_state}")
-    moved = db.execute(update(Conversation).where(Conversation.id == conversation_id,
+    moved = cast(CursorResult, db.execute(update(Conversation).where(Conversation.id == conversation_id,
                                                   Conversation.state.in_([s.value for s in sources]), *where)
-                       .values(state=to_state.value, **values)).rowcount
+                       .values(state=to_state.value, **values))).rowcount
     if moved != 1:
         raise StateConflict(conversation_id, sources, to_state)
     record(db, Event(event, conversation_id, actor=actor, details={"state": to_state.value, **(details or {})}))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 
-from knowledge.catalogue import LANGS, Catalogue
+from knowledge.catalogue import LANGS, Catalogue, CatalogueEntry
 from knowledge.retrieval import Ranker
 
 OUT_OF_SCOPE = "out_of_scope"
@@ -37,6 +37,10 @@ class Understanding:
 
     def services(self, catalogue: Catalogue, n: int = 3) -> list[str]:
         return [c.label for c in self.ranking if c.label in catalogue][:n]
+
+    def entries(self, catalogue: Catalogue, n: int = 3) -> list[CatalogueEntry]:
+        """The catalogue entries of the best-ranked services (a clarification's options)."""
+        return [e for label in self.services(catalogue, n) if (e := catalogue.get(label)) is not None]
 
     def as_dict(self) -> dict:
         data = asdict(self)

@@ -55,7 +55,7 @@ class Subscription:
     async def next(self, timeout: float | None = None) -> Change | None:
         try:
             return await asyncio.wait_for(self.queue.get(), timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return None
 
     def close(self) -> None:
@@ -147,7 +147,7 @@ class Hub:
     async def _run(self) -> None:
         try:
             await self.notifier.start(self._notified)
-        except Exception:  # noqa: BLE001 - without a notifier, new subscribers still get the current state
+        except Exception:
             log.exception("could not start listening for changes")
         finally:
             self._ready.set()
@@ -157,12 +157,12 @@ class Hub:
                 self._wake.clear()
                 pending, fresh = self._pending, [s for s in self._fresh if s in self.subscriptions]
                 self._pending, self._fresh = set(), []
-                ids = pending | {s.conversation_id for s in fresh}
+                ids = pending | {s.conversation_id for s in fresh if s.conversation_id is not None}
                 if not ids:
                     continue
                 try:
                     changes = await to_thread.run_sync(self._read, ids)
-                except Exception:  # noqa: BLE001 - a database hiccup must not end live updates
+                except Exception:
                     log.exception("reading changed conversations failed; trying again in %.0f s", RETRY_AFTER)
                     self._pending |= pending
                     self._fresh += fresh

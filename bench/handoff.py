@@ -1,5 +1,5 @@
 """Handoff numbers for `make bench`: how fast an agent's reply reaches the customer's websocket (it goes
-through the database and the per-worker change poll, docs/architecture.md), and 20 simultaneous claims."""
+through the database and the change notifier, docs/architecture.md), and 20 simultaneous claims."""
 from __future__ import annotations
 
 import asyncio
@@ -12,7 +12,6 @@ import websockets
 
 from assistant.db import session_factory
 from assistant.evaluation import percentile
-from assistant.updates import POLL_INTERVAL
 from handoff.agents import create_user
 
 REPLIES = 40
@@ -71,11 +70,8 @@ def report(settings) -> str:
 
 | what | value |
 |---|---|
-| agent reply → customer's websocket, {REPLIES} replies, console and socket on the same worker (the write pokes the change poll), median / p95 / p99 | {statistics.median(d):.0f} / {percentile(d, 0.95):.0f} / {percentile(d, 0.99):.0f} ms |
+| agent reply → customer's websocket, {REPLIES} replies, console and socket on the same worker (SQLite, local notifier), median / p95 / p99 | {statistics.median(d):.0f} / {percentile(d, 0.95):.0f} / {percentile(d, 0.99):.0f} ms |
 | {CLAIMERS} agents claim one conversation at once (HTTP, one app worker, SQLite) | {result['won']} won, {result['lost']} got 409, all answered in {result['claim_s'] * 1000:.0f} ms |
 
-When the agent's console and the customer's socket are on different workers, the reply waits for the
-next change poll ({POLL_INTERVAL * 1000:.0f} ms interval; up to that much more): the price of keeping
-no conversation state in a worker's memory. Redis or PostgreSQL LISTEN/NOTIFY could cut it; not needed
-at chat speed.
+Console and socket on different workers: next section.
 """

@@ -46,13 +46,14 @@ def measure(pipeline: str, train_catalogue: Catalogue, sets: dict[str, list[dict
     settings = Settings(port=free_port(), rasa_port=free_port())
     rasa = start_rasa(settings, model.path, Path(tempfile.gettempdir()) / f"nlu-bench-{pipeline}.log")
     try:
-        wait_until_up(f"{settings.rasa_url}/status", rasa, 240, "Rasa")
+        wait_until_up(f"{settings.rasa_url}/", rasa, 240, "Rasa")
         understander = U.Understander(train_catalogue)
         results = {"train_seconds": model.seconds if model.trained else None}
         for name, items in sets.items():
             hits = {w: 0 for w in WEIGHTS}
             for item in items:
-                parsed = httpx.post(f"{settings.rasa_url}/model/parse", json={"text": item["text"]}, timeout=30).json()
+                parsed = httpx.post(f"{settings.rasa_url}/model/parse", json={"text": item["text"]},
+                                    params={"token": settings.rasa_auth_token}, timeout=30).json()
                 ranking = [(r["name"], r["confidence"]) for r in parsed.get("intent_ranking", [])]
                 for w in WEIGHTS:
                     U.RASA_WEIGHT = w

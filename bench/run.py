@@ -20,10 +20,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.evaluation import percentile, read_questions  # noqa: E402
-from bench import handoff, webchat  # noqa: E402
-from assistant.runtime import Stack, free_port  # noqa: E402
+from bench import handoff, notify, webchat  # noqa: E402
+from assistant.runtime import free_port  # noqa: E402
+from channels.server import stack  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 from knowledge.catalogue import default  # noqa: E402
+from nlu.project import DEFAULT_PIPELINE  # noqa: E402
 from knowledge.retrieval import rank_file  # noqa: E402
 from nlu.train import train  # noqa: E402
 
@@ -53,32 +55,33 @@ def main() -> None:
     questions = [q["text"] for q in read_questions(DEV)]
     faq = rank_file(SWEFAQ, lang="sv")
     with tempfile.TemporaryDirectory() as cache:  # empty model cache and empty Rasa component cache
-        os.environ.update(NEUVO_CACHE=cache, RASA_CACHE_DIRECTORY=str(Path(cache) / "rasa"))
-        trained = train(default(), force=True)
+        os.environ.update(RASA_CACHE_DIRECTORY=str(Path(cache) / "rasa"))  # read by Rasa's own process
+        trained = train(default(), force=True, cache_dir=Path(cache))
         os.environ.pop("RASA_CACHE_DIRECTORY")
         started = time.perf_counter()
-        assert not train(default()).trained
+        assert not train(default(), cache_dir=Path(cache)).trained
         skipped_s = time.perf_counter() - started
-    os.environ.pop("NEUVO_CACHE")
     db = Path(tempfile.mkdtemp()) / "bench.db"
-    settings = Settings(database_url=f"sqlite:///{db}", port=free_port(), rasa_port=free_port())
+    settings = Settings(database_url=f"sqlite:///{db}", port=free_port(), rasa_port=free_port(),
+                        queues_file=ROOT / "tests" / "data" / "queues-open.yml")  # any weekday or hour
     api_ms: list[float] = []
     rasa_ms: list[float] = []
-    open_hours = {"NEUVO_QUEUES": str(ROOT / "tests" / "data" / "queues-open.yml")}  # any weekday or hour
-    with Stack(settings, env=open_hours) as stack, httpx.Client(timeout=60) as client:
+    with stack(settings) as running, httpx.Client(timeout=60) as client:
         for _ in range(ROUNDS):
             for number, text in enumerate(questions):
-                conversation = client.post(f"{settings.app_url}/api/v1/conversations", json={}).json()["conversation_id"]
+                opened = client.post(f"{settings.app_url}/api/v1/conversations", json={}).json()
                 started = time.perf_counter()
-                client.post(f"{settings.app_url}/api/v1/conversations/{conversation}/messages", json={"text": text})
+                client.post(f"{settings.app_url}/api/v1/conversations/{opened['conversation_id']}/messages",
+                            json={"text": text}, headers={"Authorization": f"Bearer {opened['token']}"})
                 api_ms.append((time.perf_counter() - started) * 1000)
                 started = time.perf_counter()
                 client.post(f"{settings.rasa_url}/webhooks/rest/webhook", json={"sender": f"bench-{number}-{_}", "message": text})
                 rasa_ms.append((time.perf_counter() - started) * 1000)
-        app_pid, rasa_pid = stack.started[1].pid, stack.started[0].pid
+        app_pid, rasa_pid = running.started[1].pid, running.started[0].pid
         memory = {"app": rss_mb(app_pid), "rasa": rss_mb(rasa_pid)}
         webchat_section = webchat.report(settings, questions, lambda: rss_mb(app_pid))
         handoff_section = handoff.report(settings)
+    notify_section = notify.report()  # its own app processes, without Rasa
     report = f"""# Benchmarks
 
 Written by `make bench` ({dt.date.today().isoformat()}, {platform.machine()}, {os.cpu_count()} cores, shared machine).
@@ -96,7 +99,7 @@ All numbers in one run; latencies interleaved turn by turn so both sides see the
 
 | what | value |
 |---|---|
-| Rasa training, pipeline `{os.environ.get('NEUVO_PIPELINE', 'char_lr')}`, from scratch (empty caches) | {trained.seconds:.0f} s |
+| Rasa training, pipeline `{Settings().pipeline or DEFAULT_PIPELINE}`, from scratch (empty caches) | {trained.seconds:.0f} s |
 | `assistant train` when the generated data is unchanged (content hash hit: generate + hash only) | {skipped_s:.2f} s |
 | Resident memory of the Rasa server after the run | {memory['rasa']:.0f} MB |
 | Resident memory of the app (one uvicorn worker) after the run | {memory['app']:.0f} MB |
@@ -110,6 +113,7 @@ All numbers in one run; latencies interleaved turn by turn so both sides see the
 
 {webchat_section}
 {handoff_section}
+{notify_section}
 Dev-set accuracy of the whole pipeline: `assistant eval ../shared/eval/dev.jsonl --json`; pipeline choice:
 `docs/nlu.md`.
 """

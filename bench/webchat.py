@@ -37,10 +37,11 @@ async def ws_client(url: str, origin: str, questions: list[str], out: list[float
 
 async def rest_client(app_url: str, questions: list[str], out: list[float]) -> None:
     async with httpx.AsyncClient(base_url=app_url, timeout=120) as client:
-        conversation = (await client.post("/api/v1/conversations", json={})).json()["conversation_id"]
+        opened = (await client.post("/api/v1/conversations", json={})).json()
+        client.headers["Authorization"] = f"Bearer {opened['token']}"
         for text in questions:
             started = time.perf_counter()
-            await client.post(f"/api/v1/conversations/{conversation}/messages", json={"text": text})
+            await client.post(f"/api/v1/conversations/{opened['conversation_id']}/messages", json={"text": text})
             out.append((time.perf_counter() - started) * 1000)
 
 

@@ -61,7 +61,8 @@ class ChatSession:
         self.settings = service.settings
         self.key = service.settings.signing_key()
         self.conversation_id: str | None = None
-        self.language = ws.query_params.get("lang") if ws.query_params.get("lang") in ("fi", "sv", "en") else "fi"
+        asked = ws.query_params.get("lang")
+        self.language: str = asked if asked in ("fi", "sv", "en") else "fi"
         self.lock = asyncio.Lock()  # one sender at a time: a frame's handling (ack before replies) or the follower
         self.sent: set[int] = set()  # seqs sent on this socket
         self.delivered = 0           # every seq up to this one was sent or is not for the customer
@@ -89,7 +90,9 @@ class ChatSession:
 
     async def _follow(self) -> None:
         """Forward what others store in this conversation (agents, transfers), and the queue position."""
-        subscription = self.hub.subscribe(self.conversation_id)
+        conversation_id = self.conversation_id
+        assert conversation_id is not None  # follow() is called once the conversation is known
+        subscription = self.hub.subscribe(conversation_id)
         try:
             while True:
                 change = await subscription.next(timeout=3.0)  # a queue position changes with others' claims
@@ -97,7 +100,7 @@ class ChatSession:
                     if change is not None:
                         self.state = change.state
                         if change.last_seq > self.delivered:
-                            _, missed = await to_thread.run_sync(self.service.history, self.conversation_id,
+                            _, missed = await to_thread.run_sync(self.service.history, conversation_id,
                                                                  self.delivered)
                             await self.send(missed)
                             self.delivered = max([self.delivered, *(m.seq for m in missed)])
@@ -105,15 +108,15 @@ class ChatSession:
                             self.agent_typing = change.agent_typing
                             await self.ws.send_json({"type": "typing", "from": "agent", "on": change.agent_typing})
                     if self.state == State.QUEUED or self.position is not None:
-                        await self._queue_position()
+                        await self._queue_position(conversation_id)
         except (WebSocketDisconnect, RuntimeError, ConnectionError):
             return
         finally:
             subscription.close()
 
-    async def _queue_position(self) -> None:
+    async def _queue_position(self, conversation_id: str) -> None:
         desk = self.service.desk
-        position = await to_thread.run_sync(desk.position, self.conversation_id) if desk else None
+        position = await to_thread.run_sync(desk.position, conversation_id) if desk else None
         if position is not None and position != self.position:
             await self.ws.send_json({"type": "status", "event": "queue_position", "position": position[0],
                                      "wait_minutes": position[1]})
@@ -223,7 +226,7 @@ class ChatSession:
             return
         kind = frame.get("type") if isinstance(frame, dict) else None
         handler = {"start": self.start, "resume": self.resume, "message": self.message,
-                   "leave_message": self.leave_message, "typing": self.typing}.get(kind)
+                   "leave_message": self.leave_message, "typing": self.typing}.get(kind) if isinstance(kind, str) else None
         if kind == "ping":
             await self.ws.send_json({"type": "pong"})
         elif handler is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from typing import Protocol
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -123,8 +124,9 @@ def online_users(db: Session, now: dt.datetime) -> list[User]:
 
 def held_chats(db: Session) -> dict[int, int]:
     """Agent id → how many conversations the agent holds now."""
-    return dict(db.execute(select(Conversation.agent_id, func.count()).where(Conversation.state == State.AGENT)
-                           .group_by(Conversation.agent_id)).all())
+    rows = db.execute(select(Conversation.agent_id, func.count()).where(Conversation.state == State.AGENT)
+                      .group_by(Conversation.agent_id)).all()
+    return {agent: count for agent, count in rows if agent is not None}
 
 
 def free_slots(users: list[User], held: dict[int, int]) -> int:
@@ -144,11 +146,21 @@ def serves(user: User, queue_id: str) -> bool:
     return True  # supervisor, admin
 
 
-def may_see(user: User, conversation: Conversation) -> bool:
+class Placed(Protocol):
+    """Where a conversation stands for access rules: a row, or a live update's Change."""
+    @property
+    def agent_id(self) -> int | None: ...
+    @property
+    def queue(self) -> str | None: ...
+    @property
+    def language(self) -> str: ...
+
+
+def may_see(user: User, conversation: Placed) -> bool:
     if conversation.agent_id == user.id or user.role in (Role.SUPERVISOR, Role.ADMIN):
         return True
     return conversation.queue is not None and serves(user, conversation.queue)
 
 
-def may_claim(user: User, conversation: Conversation) -> bool:
+def may_claim(user: User, conversation: Placed) -> bool:
     return may_see(user, conversation) and conversation.language in user.languages

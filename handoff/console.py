@@ -445,7 +445,7 @@ def router(parts: Assistant, desk: Desk) -> APIRouter:
                     typing[change.conversation_id] = change.customer_typing
                     await ws.send_json({"type": "typing", "conversation_id": change.conversation_id,
                                         "from": "customer", "on": change.customer_typing})
-        except Exception:  # noqa: BLE001 - the browser went away mid-send
+        except Exception:
             return
         finally:
             closed.cancel()

@@ -165,7 +165,7 @@ class Desk:
             stored = store(db, c.id, drafts)
         return Step(self.service.load(conversation_id), stored)
 
-    def leave_message(self, conversation_id: str, client_id: str | None, kind: str, email: object,
+    def leave_message(self, conversation_id: str, client_id: str | None, kind: object, email: object,
                       phone: object, text: object) -> Step:
         """A message to be answered by email, or a call-back request, left in the conversation's queue."""
         email, phone = valid_email(email), valid_phone(phone)  # normalised, or None when unusable

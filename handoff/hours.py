@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, UTC
 from functools import lru_cache
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
@@ -235,7 +235,7 @@ def _instant(day: date, minutes: int) -> datetime:
     if minutes >= 1440:
         day, minutes = day + timedelta(days=1), 0
     wall = datetime.combine(day, time(minutes // 60, minutes % 60), tzinfo=HELSINKI)
-    return wall.astimezone(timezone.utc)
+    return wall.astimezone(UTC)
 
 
 def _utc(now: datetime) -> datetime:
@@ -243,4 +243,4 @@ def _utc(now: datetime) -> datetime:
         raise TypeError(f"now must be a datetime, not {type(now).__name__}")
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be timezone-aware (a naive time could be UTC or Helsinki time)")
-    return now.astimezone(timezone.utc)
+    return now.astimezone(UTC)

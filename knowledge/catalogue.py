@@ -8,7 +8,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 import yaml
 
@@ -197,11 +198,12 @@ def validate(catalogue_dir: Path = CATALOGUE_DIR, services_file: Path = SERVICES
 
 
 def _entry(data: dict, meta: dict) -> CatalogueEntry:
+    def fields(lang: str) -> dict[str, Any]:
+        return {**{f: data[lang][f].strip() for f in TEXT_FIELDS},
+                **{f: tuple(v.strip() for v in data[lang][f]) for f in LIST_FIELDS}}
+
     texts = {
-        lang: ServiceText(
-            **{f: data[lang][f].strip() for f in TEXT_FIELDS},
-            **{f: tuple(v.strip() for v in data[lang][f]) for f in LIST_FIELDS},
-        )
+        lang: ServiceText(**fields(lang))
         for lang in LANGS
     }
     return CatalogueEntry(

@@ -23,13 +23,12 @@ they did not help, so `rank_file` does not use them (docs/retrieval.md).
 from __future__ import annotations
 
 import json
-import math
 import re
 import time
 from collections import Counter
-from functools import lru_cache
+from functools import lru_cache, cache
 from pathlib import Path
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import snowballstemmer
@@ -47,42 +46,9 @@ _TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)
 # Function words: question words, pronouns, auxiliaries, conjunctions, prepositions. They carry no
 # topic, yet they are the most frequent tokens of a question. (Abridged from the Snowball lists.)
 STOPWORDS: dict[str, frozenset[str]] = {
-    "sv": frozenset("""
-        och i att det som en på är av för med till den har de inte om ett han men var jag sig från
-        vi så kan man när säger hon under också efter eller nu sin där vid mot ska skall hade
-        kommer än får blir bli blev två dem alla andra hans honom henne hennes vara varit vad hur
-        vilken vilket vilka vem varför var vart vars när då denna detta dessa här dig din dina ditt du
-        er era ert ert ni oss vår våra vårt mig min mina mitt mycket sedan sådan sådana sådant samma
-        skulle utan upp ut åt över under genom hos inom enligt mellan utom efter innan medan eftersom
-        om även dock bara ju väl ja nej någon något några ingen inget inga allt alla annat annan
-        mer mest mindre många få ha hade haft havas göra gör gjorde gjort måste kunna kunde behöver
-        behöva vill ville finns fanns sitt sina själv man mitt jag de dem deras hans hennes dess
-        varje vid hade inte icke ej
-    """.split()),
-    "fi": frozenset("""
-        ja on ei se että oli ovat olla ole olen olet olemme olette olisi ollut olleet ollaan
-        hän he me te minä sinä mä sä mun sun minun sinun hänen meidän teidän heidän minua sinua
-        minulla sinulla hänellä meillä teillä heillä minulle sinulle hänelle meille teille heille
-        minut sinut hänet meidät teidät heidät mitä mikä mitkä mihin missä mistä miten miksi milloin
-        kuka ketkä kenen kenelle keneltä kuinka montako paljonko kumpi kumman
-        tämä tämän tätä tässä tästä tähän tällä tältä tälle nämä näiden näitä näissä näistä
-        tuo tuon tuota se sen sitä siinä siitä siihen sillä siltä sille ne niiden niitä niissä niistä
-        niihin niillä niille joka jonka jota jossa josta johon jolla jolta jolle jotka joiden joita
-        jos kun kuin mutta tai sekä eli vai myös vain jo vielä nyt sitten koska että jotta vaikka
-        voi voin voit voimme voitte voivat voiko voinko voisi voisin pitää pitäisi täytyy tarvitsee
-        saa saan saako saanko saada onko onkin olenko ko kö han hän pa pä
-        kanssa ilman mukaan jälkeen ennen aikana asti saakka kautta luona lähellä yli alle
-        oma oman omaa omat kaikki kaikkia jokin jotain joku jonkin mikään mitään kukaan ei en et emme
-        ette eivät mun mulle mulla ihan aivan hyvin enemmän eniten
-    """.split()),
-    "en": frozenset("""
-        a an the and or but if then than so of in on at to for from by with about into over under
-        after before between through during without within is are was were be been being am do does
-        did doing have has had having can could shall should will would may might must i me my mine
-        we us our ours you your yours he him his she her hers it its they them their theirs this that
-        these those what which who whom whose when where why how there here not no yes any some all
-        each every other such own same as also just only very too more most much many get got
-    """.split()),
+    "sv": frozenset(["och", "i", "att", "det", "som", "en", "på", "är", "av", "för", "med", "till", "den", "har", "de", "inte", "om", "ett", "han", "men", "var", "jag", "sig", "från", "vi", "så", "kan", "man", "när", "säger", "hon", "under", "också", "efter", "eller", "nu", "sin", "där", "vid", "mot", "ska", "skall", "hade", "kommer", "än", "får", "blir", "bli", "blev", "två", "dem", "alla", "andra", "hans", "honom", "henne", "hennes", "vara", "varit", "vad", "hur", "vilken", "vilket", "vilka", "vem", "varför", "var", "vart", "vars", "när", "då", "denna", "detta", "dessa", "här", "dig", "din", "dina", "ditt", "du", "er", "era", "ert", "ert", "ni", "oss", "vår", "våra", "vårt", "mig", "min", "mina", "mitt", "mycket", "sedan", "sådan", "sådana", "sådant", "samma", "skulle", "utan", "upp", "ut", "åt", "över", "under", "genom", "hos", "inom", "enligt", "mellan", "utom", "efter", "innan", "medan", "eftersom", "om", "även", "dock", "bara", "ju", "väl", "ja", "nej", "någon", "något", "några", "ingen", "inget", "inga", "allt", "alla", "annat", "annan", "mer", "mest", "mindre", "många", "få", "ha", "hade", "haft", "havas", "göra", "gör", "gjorde", "gjort", "måste", "kunna", "kunde", "behöver", "behöva", "vill", "ville", "finns", "fanns", "sitt", "sina", "själv", "man", "mitt", "jag", "de", "dem", "deras", "hans", "hennes", "dess", "varje", "vid", "hade", "inte", "icke", "ej"]),
+    "fi": frozenset(["ja", "on", "ei", "se", "että", "oli", "ovat", "olla", "ole", "olen", "olet", "olemme", "olette", "olisi", "ollut", "olleet", "ollaan", "hän", "he", "me", "te", "minä", "sinä", "mä", "sä", "mun", "sun", "minun", "sinun", "hänen", "meidän", "teidän", "heidän", "minua", "sinua", "minulla", "sinulla", "hänellä", "meillä", "teillä", "heillä", "minulle", "sinulle", "hänelle", "meille", "teille", "heille", "minut", "sinut", "hänet", "meidät", "teidät", "heidät", "mitä", "mikä", "mitkä", "mihin", "missä", "mistä", "miten", "miksi", "milloin", "kuka", "ketkä", "kenen", "kenelle", "keneltä", "kuinka", "montako", "paljonko", "kumpi", "kumman", "tämä", "tämän", "tätä", "tässä", "tästä", "tähän", "tällä", "tältä", "tälle", "nämä", "näiden", "näitä", "näissä", "näistä", "tuo", "tuon", "tuota", "se", "sen", "sitä", "siinä", "siitä", "siihen", "sillä", "siltä", "sille", "ne", "niiden", "niitä", "niissä", "niistä", "niihin", "niillä", "niille", "joka", "jonka", "jota", "jossa", "josta", "johon", "jolla", "jolta", "jolle", "jotka", "joiden", "joita", "jos", "kun", "kuin", "mutta", "tai", "sekä", "eli", "vai", "myös", "vain", "jo", "vielä", "nyt", "sitten", "koska", "että", "jotta", "vaikka", "voi", "voin", "voit", "voimme", "voitte", "voivat", "voiko", "voinko", "voisi", "voisin", "pitää", "pitäisi", "täytyy", "tarvitsee", "saa", "saan", "saako", "saanko", "saada", "onko", "onkin", "olenko", "ko", "kö", "han", "hän", "pa", "pä", "kanssa", "ilman", "mukaan", "jälkeen", "ennen", "aikana", "asti", "saakka", "kautta", "luona", "lähellä", "yli", "alle", "oma", "oman", "omaa", "omat", "kaikki", "kaikkia", "jokin", "jotain", "joku", "jonkin", "mikään", "mitään", "kukaan", "ei", "en", "et", "emme", "ette", "eivät", "mun", "mulle", "mulla", "ihan", "aivan", "hyvin", "enemmän", "eniten"]),
+    "en": frozenset(["a", "an", "the", "and", "or", "but", "if", "then", "than", "so", "of", "in", "on", "at", "to", "for", "from", "by", "with", "about", "into", "over", "under", "after", "before", "between", "through", "during", "without", "within", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "doing", "have", "has", "had", "having", "can", "could", "shall", "should", "will", "would", "may", "might", "must", "i", "me", "my", "mine", "we", "us", "our", "ours", "you", "your", "yours", "he", "him", "his", "she", "her", "hers", "it", "its", "they", "them", "their", "theirs", "this", "that", "these", "those", "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "there", "here", "not", "no", "yes", "any", "some", "all", "each", "every", "other", "such", "own", "same", "as", "also", "just", "only", "very", "too", "more", "most", "much", "many", "get", "got"]),
 }
 
 
@@ -92,7 +58,7 @@ def _lang(lang: str) -> str:
     return lang
 
 
-@lru_cache(maxsize=None)
+@cache
 def _stemmer(lang: str):
     return snowballstemmer.stemmer(LANGUAGES[_lang(lang)])
 
@@ -117,7 +83,7 @@ def _word_ngrams(word: str) -> tuple[str, ...]:
     """Character n-grams of one word padded with spaces (word-boundary n-grams, as char_wb)."""
     padded = f" {word} "
     lo, hi = NGRAM_RANGE
-    out = []
+    out: list[str] = []
     for n in range(lo, hi + 1):
         if len(padded) < n:
             break

@@ -75,3 +75,16 @@ def postgres_url():
     yield admin.rsplit("/", 1)[0] + f"/{name}"
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The local Redis server (skipped where there is none). Its pub/sub is server-wide: use own channels."""
+    import redis
+    url = os.environ.get("NEUVO_TEST_REDIS", "redis://127.0.0.1:6379/0")
+    try:
+        with redis.Redis.from_url(url, socket_connect_timeout=1) as client:
+            client.ping()
+    except redis.RedisError as exc:
+        pytest.skip(f"no Redis server: {exc}")
+    return url

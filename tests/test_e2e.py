@@ -96,6 +96,15 @@ def test_health_reports_the_engine_up(api):
     assert health["status"] == "ok" and health["engine"]["state"] == "up"
 
 
+def test_rasa_http_api_needs_its_token_and_keeps_the_turns(api, stack):
+    body = ask(api, "Mikä on palkkatuki?", lang="fi")
+    tracker = f"{stack.settings.rasa_url}/conversations/{body['conversation'][0]}/tracker"
+    assert httpx.get(tracker, timeout=30).status_code == 401
+    assert httpx.get(tracker, params={"token": "guess"}, timeout=30).status_code == 401
+    events = httpx.get(tracker, params={"token": stack.settings.rasa_auth_token}, timeout=30).json()["events"]
+    assert any(e.get("text") == "Mikä on palkkatuki?" for e in events)
+
+
 def test_rasa_own_webhook_uses_our_action_server(stack):
     response = httpx.post(f"{stack.settings.rasa_url}/webhooks/rest/webhook",
                           json={"sender": "direct-test", "message": "Mitä on palkkatuki?", "metadata": {"lang": "fi"}},

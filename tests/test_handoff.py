@@ -158,9 +158,8 @@ def test_a_customer_can_never_reach_the_console(app):
     for path in ("claim", "messages", "transfer", "return", "close", "typing"):
         assert http.post(f"/console/api/conversations/{conversation}/{path}", json={}).status_code == 401
     assert http.post("/console/api/login", json={"username": "anna", "password": "wrong password"}).status_code == 401
-    with pytest.raises(Exception):
-        with http.websocket_connect("/ws/console"):
-            pass
+    with pytest.raises(Exception), http.websocket_connect("/ws/console"):
+        pass
     anna = Agent(app, "anna")
     no_token = anna.http.post(f"/console/api/conversations/{conversation}/claim")
     assert no_token.status_code == 403 and no_token.json()["error"]["code"] == "csrf"
@@ -218,7 +217,7 @@ def test_twenty_concurrent_claims_one_wins(database, offline_settings, postgres_
         try:
             desk.claim(conversation, user)
             return user.username
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             return type(exc).__name__
 
     with ThreadPoolExecutor(20) as pool:
@@ -229,10 +228,20 @@ def test_twenty_concurrent_claims_one_wins(database, offline_settings, postgres_
     assert len(joined) == 1
 
 
-def test_an_agent_reply_stored_by_another_worker_reaches_the_customer_socket(app, offline_settings):
+@pytest.mark.parametrize("database, notifier",
+                         [("sqlite", "local"), ("postgresql", "postgres"), ("postgresql", "redis")])
+def test_an_agent_reply_stored_by_another_worker_reaches_the_customer_socket(database, notifier, offline_settings,
+                                                                             request):
     """Two app instances on one database stand for two workers: the customer's socket is on one, the
-    agent's console on the other; the agent's typing, joining and reply still reach the customer."""
-    other_worker = create_app(offline_settings)
+    agent's console on the other; the agent's typing, joining and reply still reach the customer. Each
+    instance has its own notifier; the local one links only instances in one process, which these two are."""
+    url = offline_settings.database_url if database == "sqlite" else request.getfixturevalue("postgres_url")
+    settings = offline_settings.replace(database_url=url, notifier=notifier,
+                                        redis_url=request.getfixturevalue("redis_url") if notifier == "redis" else None)
+    migrate(url)
+    create_user(session_factory(url), "anna", PASSWORD, "Anna", "agent", ["fi"])
+    app, other_worker = create_app(settings), create_app(settings)
+    assert type(app.state.parts.hub.notifier).__name__.lower().startswith(notifier)
     anna = Agent(other_worker, "anna")
     with TestClient(app).websocket_connect("/ws/chat") as ws:
         ws.send_json({"type": "start", "lang": "fi"})
@@ -287,7 +296,7 @@ def test_an_idle_console_session_expires(app, offline_settings):
     cookie = anna.http.cookies.get("neuvo_console")
     assert cookie and cookie not in str(anna.get("/console/api/me").json())  # the cookie is never echoed
     with session_factory(offline_settings.database_url).begin() as db:
-        db.execute(update(ConsoleSession).values(last_seen=dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=31)))
+        db.execute(update(ConsoleSession).values(last_seen=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=31)))
     expired = anna.get("/console/api/me")
     assert expired.status_code == 401 and expired.json()["error"]["code"] == "login_required"
 

@@ -49,7 +49,8 @@ def test_agent_claims_transfers_to_a_region_and_the_customer_sees_every_step(sta
     customer.locator(".neuvo-human").click()
     customer.locator("[role=log] [data-event=queued]").wait_for(timeout=20_000)
     bot_replies = customer.locator("[role=log] .neuvo-msg-bot").count()
-    conversation = customer.evaluate("() => window.NeuvoWidget._state.token.split('.')[0]")
+    token = customer.evaluate("() => window.NeuvoWidget._state.token")
+    conversation = token.split(".")[0]
 
     # the agent sees it in the right queue (start-up grant → entrepreneurs) with the transcript, and claims it
     item = anna.locator(f'.queue[data-queue-id="topic:entrepreneurs"] .queue-item[data-conversation-id="{conversation}"]')
@@ -84,7 +85,8 @@ def test_agent_claims_transfers_to_a_region_and_the_customer_sees_every_step(sta
     assert events_in_widget(customer) == ["queued", "agent_joined", "transferred", "agent_joined"]
     assert customer.locator("[role=log] .neuvo-msg-bot").count() == bot_replies  # the bot said nothing meanwhile
     assert "Asiakas Vaasasta" not in customer.locator("[role=log]").inner_text()  # private notes stay private
-    transcript = httpx.get(f"{url}/api/v1/conversations/{conversation}").json()["messages"]
+    transcript = httpx.get(f"{url}/api/v1/conversations/{conversation}",
+                           headers={"Authorization": f"Bearer {token}"}).json()["messages"]
     queued_at = next(m["seq"] for m in transcript if m.get("event") == "queued")
     assert [m["from"] for m in transcript if m["seq"] > queued_at and m["from"] == "bot"] == []
     assert axe_violations(rita) == [] and axe_violations(customer) == []

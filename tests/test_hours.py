@@ -1,7 +1,7 @@
 """Opening hours of the contact-centre queues: Finnish public holidays, Helsinki time and its DST changes."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone, UTC
 
 import pytest
 
@@ -9,7 +9,7 @@ from handoff.hours import HELSINKI, OpeningHours, easter_sunday, finnish_holiday
 
 pytestmark = pytest.mark.handoff
 
-UTC = timezone.utc
+UTC = UTC
 OFFICE = OpeningHours.parse("mon-fri 08:00-16:00")
 
 
@@ -81,7 +81,7 @@ def _old_holidays(year: int) -> dict[date, str]:
     g = (b - f + 1) // 3
     h = (19 * a + b - d - g + 15) % 30
     i, k = divmod(c, 4)
-    l = (32 + 2 * e + 2 * i - h - k) % 7  # noqa: E741
+    l = (32 + 2 * e + 2 * i - h - k) % 7
     m = (a + 11 * h + 22 * l) // 451
     month, day = divmod(h + l - 7 * m + 114, 31)
     easter = date(year, month, day + 1)
