@@ -4,7 +4,7 @@ VENV := .venv
 RASA_VENV := .venv-rasa
 PYENV_ROOT ?= $(HOME)/.pyenv
 
-.PHONY: setup browser lint run test test-fast bench train eval clean
+.PHONY: setup browser lint run test test-postgresql test-fast bench train eval clean
 
 setup: $(VENV)/.installed $(RASA_VENV)/.installed
 
@@ -54,6 +54,13 @@ test: setup browser lint
 	$(VENV)/bin/assistant i18n check
 	$(VENV)/bin/assistant knowledge validate
 	$(VENV)/bin/python -m pytest -ra
+	$(MAKE) --no-print-directory test-postgresql
+
+# The tests that keep conversation state, again on PostgreSQL, with each notifier between workers.
+DB_TESTS := -m "(api or handoff or security or seams) and not e2e"
+test-postgresql: setup
+	NEUVO_TEST_DATABASE=postgresql NEUVO_TEST_NOTIFIER=postgres $(VENV)/bin/python -m pytest -q $(DB_TESTS)
+	NEUVO_TEST_DATABASE=postgresql NEUVO_TEST_NOTIFIER=redis $(VENV)/bin/python -m pytest -q $(DB_TESTS)
 
 test-fast: setup
 	$(VENV)/bin/python -m pytest -ra -m "not e2e"

@@ -85,13 +85,14 @@ class Outbox:
     # -- connected channels ----------------------------------------------------------------------------
 
     def mark_sent(self, conversation_id: str, seqs: Sequence[int], channel: str) -> None:
-        """The customer's connection received these messages (web chat frame sent, REST response written)."""
+        """The customer's connection on `channel` received these messages (web chat frame sent, REST response
+        written); items of another channel (a mail for the same conversation) stay as they are."""
         if not seqs:
             return
         with self.sessions.begin() as db:
             done = db.execute(update(OutboxItem).where(
                 OutboxItem.conversation_id == conversation_id, OutboxItem.seq.in_(list(seqs)),
-                OutboxItem.state == PENDING).values(state=SENT, sent_at=utcnow(),
+                OutboxItem.channel == channel, OutboxItem.state == PENDING).values(state=SENT, sent_at=utcnow(),
                                                     attempts=OutboxItem.attempts + 1)).rowcount
             if done:
                 record(db, Event(EventKind.DELIVERED, conversation_id, actor="system",

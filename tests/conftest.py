@@ -1,9 +1,15 @@
-"""Shared fixtures: a fresh database per test module, and one real stack (Rasa + app) for end-to-end tests."""
+"""Shared fixtures: a fresh database per test module, and one real stack (Rasa + app) for end-to-end tests.
+Also the waits: every test waits for a condition with a deadline, never for a fixed time."""
 from __future__ import annotations
 
 import os
+import queue
+import threading
+import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -13,6 +19,64 @@ from assistant.settings import Settings
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 DATA = Path(__file__).resolve().parent / "data"
+WAIT = 20.0  # seconds a test waits for any one condition (a frame, a stored answer) before it fails
+
+
+def wait_for(predicate: Callable[[], Any], timeout: float = WAIT, what: str | None = None, interval: float = 0.05) -> Any:
+    """Poll `predicate` until it returns something truthy and return that; fail the test after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    value = predicate()
+    while not value:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            pytest.fail(f"waited {timeout:g} s in vain for {what or getattr(predicate, '__name__', 'a condition')}")
+        time.sleep(min(interval, remaining))  # a poll interval, not a guess at how long the condition takes
+        value = predicate()
+    return value
+
+
+_TIMED_OUT = object()
+
+
+def _next_frame(ws, timeout: float) -> Any:
+    """The next JSON frame of a TestClient websocket, or _TIMED_OUT. The TestClient's receive has no timeout,
+    so a daemon thread does the blocking read (it ends when the socket closes)."""
+    box: queue.Queue = queue.Queue(maxsize=1)
+
+    def read() -> None:
+        try:
+            box.put((True, ws.receive_json()))
+        except BaseException as exc:
+            box.put((False, exc))
+
+    threading.Thread(target=read, name="ws-receive", daemon=True).start()
+    try:
+        ok, value = box.get(timeout=max(timeout, 0.0))
+    except queue.Empty:
+        return _TIMED_OUT
+    if not ok:
+        raise value
+    return value
+
+
+def receive_json(ws, timeout: float = WAIT) -> Any:
+    """The next JSON frame of a TestClient websocket; the test fails if none comes within `timeout` s."""
+    frame = _next_frame(ws, timeout)
+    if frame is _TIMED_OUT:
+        pytest.fail(f"no websocket frame within {timeout:g} s")
+    return frame
+
+
+def receive_until(ws, predicate: Callable[[Any], bool], timeout: float = WAIT) -> list:
+    """Frames of a TestClient websocket up to and including the first one matching `predicate`, all
+    within `timeout` s (else the test fails, showing what did come)."""
+    deadline, seen = time.monotonic() + timeout, []
+    while not seen or not predicate(seen[-1]):
+        frame = _next_frame(ws, deadline - time.monotonic())
+        if frame is _TIMED_OUT:
+            pytest.fail(f"no matching websocket frame within {timeout:g} s; received {seen}")
+        seen.append(frame)
+    return seen
 
 
 @pytest.fixture
@@ -21,10 +85,17 @@ def sqlite_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def offline_settings(sqlite_url: str) -> Settings:
-    """Settings whose Rasa port has nothing listening: the engine is down. Queues are always open."""
-    return Settings(database_url=sqlite_url, port=free_port(), rasa_port=free_port(),
-                    queues_file=DATA / "queues-open.yml")
+def offline_settings(request, sqlite_url: str) -> Settings:
+    """Settings whose Rasa port has nothing listening: the engine is down. Queues are always open.
+
+    On SQLite with the in-process notifier by default; `NEUVO_TEST_DATABASE=postgresql` runs the same tests
+    on a throwaway PostgreSQL database, with `NEUVO_TEST_NOTIFIER` (postgres or redis) between workers."""
+    values: dict = {"database_url": sqlite_url}
+    if os.environ.get("NEUVO_TEST_DATABASE") == "postgresql":
+        notifier = os.environ.get("NEUVO_TEST_NOTIFIER", "postgres")
+        values = {"database_url": request.getfixturevalue("postgres_url"), "notifier": notifier,
+                  "redis_url": request.getfixturevalue("redis_url") if notifier == "redis" else None}
+    return Settings(port=free_port(), rasa_port=free_port(), queues_file=DATA / "queues-open.yml", **values)
 
 
 @pytest.fixture(scope="session")

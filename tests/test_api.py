@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 
 from assistant.app import create_app
 from channels.server import migrate
-from tests.conftest import open_conversation
+from conftest import open_conversation
 from assistant.settings import Settings
 
 pytestmark = pytest.mark.api

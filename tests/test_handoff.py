@@ -13,7 +13,7 @@ from assistant.db import session_factory
 from channels.server import create_app, migrate
 from handoff.agents import create_user
 from handoff.models import HandoffEvent
-from tests.conftest import open_conversation
+from conftest import open_conversation, receive_json, receive_until
 
 pytestmark = pytest.mark.handoff
 DATA = Path(__file__).parent / "data"
@@ -178,21 +178,21 @@ def test_a_closed_queue_turns_into_a_message_request(offline_settings):
     anna = Agent(app, "anna")
     with TestClient(app).websocket_connect("/ws/chat") as ws:
         ws.send_json({"type": "start", "lang": "fi"})
-        assert ws.receive_json()["type"] == "started"
+        assert receive_json(ws)["type"] == "started"
         ws.send_json({"type": "message", "id": "c-1", "text": "/request_human"})
-        frames = [ws.receive_json() for _ in range(5)]  # typing, ack, bot, system, typing
+        frames = [receive_json(ws) for _ in range(5)]  # typing, ack, bot, system, typing
         offer = next(f for f in frames if f.get("event") == "no_agents")
         assert "eivät ole juuri nyt tavoitettavissa" in offer["text"] and len(offer["buttons"]) == 2
         ws.send_json({"type": "leave_message", "id": "c-2", "kind": "message", "email": "not-an-address", "text": "Hei"})
-        assert ws.receive_json()["code"] == "invalid_email"
+        assert receive_json(ws)["code"] == "invalid_email"
         left = {"type": "leave_message", "id": "c-3", "kind": "message", "email": "maija@example.fi",
                 "text": "Soittakaa minulle starttirahasta, hetu 131052-308T"}
         ws.send_json(left)
-        ack, thanks = ws.receive_json(), ws.receive_json()
+        ack, thanks = receive_json(ws), receive_json(ws)
         assert ack["type"] == "ack" and not ack["duplicate"]
         assert thanks["event"] == "message_left" and "maija@example.fi" in thanks["text"]
         ws.send_json(left)  # resent after a lost ack: stored once
-        assert ws.receive_json() == {**ack, "duplicate": True}
+        assert receive_json(ws) == {**ack, "duplicate": True}
     [queue] = [q for q in anna.get("/console/api/queues").json() if q["id"] == "topic:general"]
     assert queue["open"] is False and queue["waiting"][0]["state"] == "message_left"
     assert "131052-308T" not in queue["waiting"][0]["preview"]
@@ -245,23 +245,18 @@ def test_an_agent_reply_stored_by_another_worker_reaches_the_customer_socket(dat
     anna = Agent(other_worker, "anna")
     with TestClient(app).websocket_connect("/ws/chat") as ws:
         ws.send_json({"type": "start", "lang": "fi"})
-        conversation = ws.receive_json()["conversation_id"]
+        conversation = receive_json(ws)["conversation_id"]
         ws.send_json({"type": "message", "id": "c-1", "text": "/request_human"})
-        frames = []
-        while not any(f.get("type") == "status" and f.get("event") == "queue_position" for f in frames):
-            frames.append(ws.receive_json())
+        frames = receive_until(ws, lambda f: f.get("type") == "status" and f.get("event") == "queue_position")
         assert [f["event"] for f in frames if f.get("event") and f["type"] == "message"] == ["queued"]
         assert anna.post(f"/console/api/conversations/{conversation}/claim").status_code == 200
         assert anna.post(f"/console/api/conversations/{conversation}/typing", {"on": True}).status_code == 200
-        seen = []
-        while {"type": "typing", "from": "agent", "on": True} not in seen:
-            seen.append(ws.receive_json())
+        seen = receive_until(ws, lambda f: f == {"type": "typing", "from": "agent", "on": True})
         assert anna.post(f"/console/api/conversations/{conversation}/messages", {"text": "Hei, Anna täällä."}).status_code == 200
         assert anna.post(f"/console/api/conversations/{conversation}/messages",
                          {"text": "muistiinpano", "internal": True}).status_code == 200
         assert anna.post(f"/console/api/conversations/{conversation}/messages", {"text": "Miten voin auttaa?"}).status_code == 200
-        while seen[-1].get("text") != "Miten voin auttaa?":
-            seen.append(ws.receive_json())
+        seen += receive_until(ws, lambda f: f.get("text") == "Miten voin auttaa?")
         messages = [(f["from"], f.get("event"), f["text"]) for f in seen if f["type"] == "message"]
         assert messages[0][:2] == ("system", "agent_joined")
         assert messages[1:] == [("agent", None, "Hei, Anna täällä."), ("agent", None, "Miten voin auttaa?")]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,18 +18,9 @@ from assistant.outbox import DeliveryFailed, OutputChannel
 from assistant.states import TRANSITIONS, IllegalTransition, State, StateConflict, transition
 from channels.server import migrate
 from knowledge.catalogue import CATALOGUE_DIR, load
-from tests.conftest import open_conversation
+from conftest import open_conversation, receive_json, receive_until, wait_for
 
 pytestmark = pytest.mark.seams
-
-
-def wait_for(condition: Callable[[], object], timeout: float = 10.0, what: str = "the condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := condition():
-            return result
-        time.sleep(0.02)
-    raise AssertionError(f"{what} did not happen within {timeout} s")
 
 
 @pytest.fixture
@@ -145,11 +135,9 @@ def test_web_chat_messages_are_marked_delivered_when_the_socket_took_them(offlin
     app = product_app(offline_settings)
     with TestClient(app) as http, http.websocket_connect("/ws/chat") as ws:
         ws.send_json({"type": "start", "lang": "fi"})
-        started = ws.receive_json()
+        started = receive_json(ws)
         ws.send_json({"type": "message", "id": "c-1", "text": "Mikä on palkkatuki?"})
-        frames = [ws.receive_json()]
-        while frames[-1] != {"type": "typing", "from": "bot", "on": False}:
-            frames.append(ws.receive_json())
+        frames = receive_until(ws, lambda f: f == {"type": "typing", "from": "bot", "on": False})
         shown = sorted(f["seq"] for f in frames if f["type"] == "message")
         states = wait_for(lambda: app.state.parts.outbox.states(started["conversation_id"]) or None)
         assert shown and sorted(states) == shown and set(states.values()) == {"sent"}

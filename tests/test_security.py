@@ -15,7 +15,7 @@ from assistant.models import Conversation
 from assistant.states import State, transition
 from channels.server import create_app, migrate
 from handoff.agents import create_user
-from tests.conftest import open_conversation
+from conftest import open_conversation, receive_json
 
 pytestmark = pytest.mark.security
 
@@ -62,14 +62,14 @@ def test_the_web_chat_resume_token_is_the_same_credential_and_expires(app, offli
     token = headers["Authorization"].split()[1]
     with http.websocket_connect("/ws/chat") as ws:
         ws.send_json({"type": "resume", "token": token, "last_seq": 0})
-        resumed = ws.receive_json()
+        resumed = receive_json(ws)
         assert resumed["type"] == "resumed" and resumed["conversation_id"] == conversation
         assert tokens.verify(offline_settings.signing_key(), resumed["token"]) == conversation  # a fresh one
         ws.send_json({"type": "resume", "token": tokens.issue(offline_settings.signing_key(), conversation, -1),
                       "last_seq": 0})
-        assert ws.receive_json()["code"] == "invalid_token"
+        assert receive_json(ws)["code"] == "invalid_token"
         ws.send_json({"type": "resume", "token": conversation, "last_seq": 0})  # the id alone
-        assert ws.receive_json()["code"] == "invalid_token"
+        assert receive_json(ws)["code"] == "invalid_token"
 
 
 def forged_turn(conversation_id: str) -> dict:

@@ -7,12 +7,14 @@ import os
 import subprocess
 import sys
 
+import httpx
 import pytest
 import websockets
 
 from channels.server import migrate
 from assistant.engine import wait_until_up
 from assistant.runtime import free_port, stop
+from conftest import WAIT, wait_for
 
 pytestmark = pytest.mark.webchat
 
@@ -39,13 +41,16 @@ async def connect(port: int, origin: str | None = None):
     return await websockets.connect(f"ws://127.0.0.1:{port}/ws/chat", origin=origin or f"http://127.0.0.1:{port}")
 
 
-async def frames_until(ws, predicate) -> list[dict]:
+async def frames_until(ws, predicate, timeout: float = WAIT) -> list[dict]:
+    """Frames up to and including the first one matching `predicate`, all within `timeout` s."""
     seen = []
-    while True:
-        frame = json.loads(await ws.recv())
-        seen.append(frame)
-        if predicate(frame):
-            return seen
+    try:
+        async with asyncio.timeout(timeout):
+            while not seen or not predicate(seen[-1]):
+                seen.append(json.loads(await ws.recv()))
+    except TimeoutError:
+        pytest.fail(f"no matching frame within {timeout:g} s; received {seen}")
+    return seen
 
 
 async def start(ws, lang: str = "fi") -> dict:
@@ -95,10 +100,17 @@ def test_resume_replays_every_missed_message_once_in_order(server):
             started = await start(ws, "sv")
             frames = await say(ws, "m-1", "Hur ansöker jag om startpeng?")
             seen = max(f["seq"] for f in frames if f["type"] == "message")
-            # the connection drops right after the next message is sent: its answer is never read
+            # the connection drops once the server has the next message (its typing starts): the answer is never read
             await ws.send(json.dumps({"type": "message", "id": "m-2", "text": "Vad är lönesubvention?"}))
-            await asyncio.sleep(0.05)
-        await asyncio.sleep(1.5)  # the server finishes the turn and stores the answer meanwhile
+            await frames_until(ws, lambda f: f["type"] == "typing" and f["on"])
+
+        def answer_stored() -> bool:  # the server finishes the turn and stores the answer meanwhile
+            stored = httpx.get(f"http://127.0.0.1:{server}/api/v1/conversations/{started['conversation_id']}",
+                               headers={"Authorization": f"Bearer {started['token']}"}).json()
+            return any(m["seq"] > seen and m["from"] == "bot" and m["buttons"]
+                       and m["buttons"][0]["payload"] == "/request_human" for m in stored["messages"])
+
+        await asyncio.to_thread(wait_for, answer_stored, what="the answer to the unread message to be stored")
         async with await connect(server) as ws:
             await ws.send(json.dumps({"type": "resume", "token": started["token"], "last_seq": seen}))
             resumed = json.loads(await ws.recv())

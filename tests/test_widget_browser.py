@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 
 from channels.server import migrate
@@ -147,14 +148,23 @@ def test_messages_sent_while_offline_arrive_once(site, page):
     page.context.set_offline(True)
     page.evaluate("() => window.NeuvoWidget && window.NeuvoWidget._socket && window.NeuvoWidget._socket.close()")
     ask(page, box, "Mitä on palkkatuki?")
-    page.wait_for_timeout(1000)
+    page.wait_for_function("() => window.NeuvoWidget._state.pending.some(p => p.text === 'Mitä on palkkatuki?')"
+                           " && document.querySelector('[role=log] .neuvo-msg-pending')"  # held, unsent, while offline
+                           " && !(window.NeuvoWidget._socket && window.NeuvoWidget._socket.readyState === 1)")
     page.context.set_offline(False)
     page.wait_for_function("document.querySelector('[role=log]').innerText.split('Tiedot tarkistettu').length === 3",
                            timeout=30_000)
-    page.wait_for_timeout(1500)
+    # the resent message is acknowledged and its turn is over (the typing indicator goes off after its last frame)
+    page.wait_for_function("() => window.NeuvoWidget._state.pending.length === 0"
+                           " && !document.querySelector('[role=log] .neuvo-msg-pending')"
+                           " && document.querySelector('.neuvo-typing').hidden", timeout=20_000)
     text = log_text(page)
     assert text.count("Mitä on palkkatuki?") == 1
     assert text.count("Palkkatuki\n") <= 1
+    token = page.evaluate("() => window.NeuvoWidget._state.token")
+    stored = httpx.get(f"{site}/api/v1/conversations/{token.split('.')[0]}",
+                       headers={"Authorization": f"Bearer {token}"}).json()["messages"]
+    assert [m["text"] for m in stored if m["from"] == "customer"].count("Mitä on palkkatuki?") == 1  # stored once
 
 
 @pytest.mark.parametrize("width,height", [(320, 640), (640, 400)], ids=["320px", "1280x800 at 200% zoom"])
