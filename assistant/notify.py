@@ -49,6 +49,14 @@ class Notifier(Protocol):
         """Stop listening and let go of connections; `start` and `publish` may be called again afterwards."""
 
 
+async def cancel(task: asyncio.Task | None) -> None:
+    """End a background task of this event loop and wait for it (one of another, closed loop is left alone)."""
+    if task is not None and not task.done() and task.get_loop() is asyncio.get_running_loop():
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 class LocalNotifier:
     """In-process: every LocalNotifier in this process hears every other's publish, so app instances in one
     process (as in the tests) behave like workers. Workers in separate processes do not hear each other."""
@@ -94,10 +102,7 @@ class _Listener:
 
     async def stop(self) -> None:
         task, self._task = self._task, None
-        if task is not None and not task.done() and task.get_loop() is asyncio.get_running_loop():
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel(task)
 
     def _tell(self, conversation_id: str) -> None:
         try:

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.events import Event, EventKind, Events, record
 from assistant.models import Conversation, Message, OutboxItem, utcnow
+from assistant.notify import cancel
 
 log = logging.getLogger("neuvo.outbox")
 PENDING, SENT, FAILED = "pending", "sent", "failed"
@@ -199,8 +200,7 @@ class Outbox:
             self._task = asyncio.get_running_loop().create_task(self.run())
 
     async def shutdown(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None
+        task, self._task = self._task, None
+        await cancel(task)
         for channel in self.channels.values():
             await channel.shutdown()

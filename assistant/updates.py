@@ -15,7 +15,6 @@ current row once, so a change made just before it subscribed is not missed eithe
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import logging
 from collections import OrderedDict
@@ -26,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from assistant.models import Conversation, utcnow
-from assistant.notify import Notifier
+from assistant.notify import Notifier, cancel
 
 log = logging.getLogger("neuvo.updates")
 SEEN = 10_000  # conversations whose last Change is remembered to drop repeats (forgetting one costs a repeat)
@@ -94,10 +93,7 @@ class Hub:
 
     async def stop(self) -> None:
         task, self._task = self._task, None
-        if task is not None and not task.done() and task.get_loop() is asyncio.get_running_loop():
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel(task)
 
     def subscribe(self, conversation_id: str | None = None) -> Subscription:
         """Changes of one conversation, or of every conversation (None: the agent console)."""
