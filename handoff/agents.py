@@ -17,7 +17,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.models import Conversation, utcnow
-from assistant.states import State
+from assistant.states import WAITING, State
 from handoff.models import ConsoleSession, LoginFailure, Role, User
 
 ROLES = tuple(r.value for r in Role)
@@ -149,6 +149,8 @@ def serves(user: User, queue_id: str) -> bool:
 class Placed(Protocol):
     """Where a conversation stands for access rules: a row, or a live update's Change."""
     @property
+    def state(self) -> str: ...
+    @property
     def agent_id(self) -> int | None: ...
     @property
     def queue(self) -> str | None: ...
@@ -157,9 +159,15 @@ class Placed(Protocol):
 
 
 def may_see(user: User, conversation: Placed) -> bool:
-    if conversation.agent_id == user.id or user.role in (Role.SUPERVISOR, Role.ADMIN):
+    """Supervisors and admins see every conversation. Anyone else only while it is with the contact centre:
+    held by them, or waiting in (or held in) a queue they serve. Access ends with that role: once it is
+    returned to the bot, closed or transferred away, its later messages are not theirs to read."""
+    if user.role in (Role.SUPERVISOR, Role.ADMIN):
         return True
-    return conversation.queue is not None and serves(user, conversation.queue)
+    if conversation.state == State.AGENT and conversation.agent_id == user.id:
+        return True
+    with_centre = conversation.state == State.AGENT or conversation.state in WAITING
+    return with_centre and conversation.queue is not None and serves(user, conversation.queue)
 
 
 def may_claim(user: User, conversation: Placed) -> bool:

@@ -53,6 +53,7 @@ CONSOLE_STRINGS: dict[str, str] = {
     "claimed": N_("You have taken on the conversation."),
     "already_claimed": N_("Another agent has already taken this conversation."),
     "not_allowed": N_("You are not allowed to do that."),
+    "left_desk": N_("This conversation is no longer with you: it was returned, transferred or closed."),
     "not_found": N_("Conversation not found."),
     "mine": N_("My conversations"),
     "no_mine": N_("You have no conversations at the moment."),

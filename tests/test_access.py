@@ -25,9 +25,10 @@ def user(role: str, languages=("fi",), region: str | None = None, topics: list[s
                 topics=topics, max_chats=3, status="online", ui_language="fi")
 
 
-def conversation(queue: str | None, language: str = "fi", agent_id: int | None = None) -> Conversation:
+def conversation(queue: str | None, language: str = "fi", agent_id: int | None = None,
+                 state: str | None = None) -> Conversation:
     return Conversation(id="c-1", queue=queue, language=language, agent_id=agent_id,
-                        state="queued" if agent_id is None else "agent")
+                        state=state or ("queued" if agent_id is None else "agent"))
 
 
 def label(value: object) -> str | None:
@@ -96,12 +97,26 @@ def test_anyone_may_see_the_conversation_they_hold(who):
 
 def test_may_see_judges_the_live_changes_the_console_socket_sends():
     def change(queue: str, agent_id: int | None = None) -> Change:
-        return Change("c-1", 3, "queued", queue, agent_id, queue.partition(":")[2], "fi", False, False)
+        return Change("c-1", 3, "queued" if agent_id is None else "agent", queue, agent_id, queue.partition(":")[2],
+                      "fi", False, False)
 
     assert may_see(ADVISOR_15, change("region:15"))
     assert not may_see(ADVISOR_15, change("region:02"))
     assert may_see(ADVISOR_15, change("region:02", agent_id=ADVISOR_15.id))
     assert may_see(SUPERVISOR, change("region:02"))
+
+
+@pytest.mark.parametrize("state", ["bot", "awaiting_choice", "human_offered", "handoff_requested", "no_agents",
+                                   "closed"])
+def test_access_ends_with_the_role_once_the_contact_centre_lets_go(state):
+    """Returned to the bot, closed, or not yet handed over: the queue's staff no longer read it (nor do they
+    hear of its later messages); supervisors and admins still do."""
+    left = conversation("region:15", state=state)
+    assert not may_see(ADVISOR_15, left) and not may_claim(ADVISOR_15, left)
+    assert not may_see(AGENT, conversation("topic:general", state=state))
+    assert may_see(SUPERVISOR, left) and may_see(ADMIN, left)
+    for waiting in ("queued", "message_left", "callback_requested"):
+        assert may_see(ADVISOR_15, conversation("region:15", state=waiting))
 
 
 # -- may_claim ------------------------------------------------------------------------------------------

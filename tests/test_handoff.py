@@ -148,6 +148,19 @@ def test_transfer_to_a_region_and_close_are_recorded_and_told_to_the_customer(ap
     assert say(http, conversation, "/greet")["messages"], "after closing, the bot answers again"
 
 
+def test_an_advisor_who_returned_a_conversation_reads_no_more_of_it(app):
+    rita, sue = Agent(app, "rita"), Agent(app, "sue")
+    http, conversation, _ = customer(app, "Asun Vaasassa.")
+    assert say(http, conversation, "/request_human")["state"] == "queued"
+    assert rita.post(f"/console/api/conversations/{conversation}/claim").status_code == 200
+    assert rita.post(f"/console/api/conversations/{conversation}/return").status_code == 200
+    say(http, conversation, "Minun Y-tunnukseni on 0112038-9 ja kysyn palkkatuesta")
+    refused = rita.get(f"/console/api/conversations/{conversation}")
+    assert refused.status_code == 403 and "0112038-9" not in refused.text
+    assert conversation not in rita.waiting()["region:15"]
+    assert "0112038-9" in str(sue.get(f"/console/api/conversations/{conversation}").json()["messages"])
+
+
 def test_a_customer_can_never_reach_the_console(app):
     http, conversation, _ = customer(app, "/request_human")
     token = http.post("/api/v1/conversations").json()["token"]

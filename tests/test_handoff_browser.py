@@ -71,6 +71,10 @@ def test_agent_claims_transfers_to_a_region_and_the_customer_sees_every_step(sta
     anna.fill("#transfer-note", "Asiakas Vaasasta, starttiraha")
     anna.click("#transfer-submit")
     customer.locator("[role=log] [data-event=transferred]").wait_for(timeout=20_000)
+    # the conversation left Anna's desk: her view closes with a note, not a permission error
+    anna.wait_for_function("document.getElementById('notice').textContent.includes('ei ole enää sinulla')")
+    assert "is-error" not in (anna.locator("#notice").get_attribute("class") or "")
+    assert anna.locator("#conversation-body").is_hidden()
 
     # the regional advisor of Ostrobothnia takes it, sees the private note, and answers
     item = rita.locator(f'.queue[data-queue-id="region:15"] .queue-item[data-conversation-id="{conversation}"]')

@@ -456,8 +456,19 @@
       st.conv = data;
       renderConversation(first);
     } catch (e) {
-      report(e);
+      if (e.status === 403 && st.conv && same(id, st.openId)) leftDesk(); // transferred, returned or closed
+      else report(e);
     }
+  }
+
+  // Access ends with the role: a conversation that left this agent's desk closes quietly, with a note.
+  function leftDesk() {
+    st.openId = null;
+    st.conv = null;
+    $("conversation-body").hidden = true;
+    $("conversation-empty").hidden = false;
+    notify(t("left_desk"));
+    renderMine();
   }
 
   function renderConversation(full) {
