@@ -9,9 +9,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import yaml
+
+from knowledge import currency
 
 HERE = Path(__file__).resolve().parent
 CATALOGUE_DIR = HERE / "catalogue"
@@ -106,21 +108,61 @@ def load_service_list(path: Path = SERVICES_FILE) -> list[dict[str, Any]]:
         return yaml.safe_load(f)["services"]
 
 
-def _line_of(node: yaml.Node | None, path: tuple[Any, ...]) -> int:
-    """1-based line of the YAML node at `path` (keys and list indexes), or of its nearest parent."""
-    line = node.start_mark.line + 1 if node is not None else 1
+def _node_at(node: yaml.Node | None, path: tuple[Any, ...]) -> yaml.Node | None:
+    """The YAML node at `path` (keys and list indexes), or its nearest parent."""
     for key in path:
         if isinstance(node, yaml.MappingNode):
-            match = [(k, v) for k, v in node.value if k.value == key]
+            match = [v for k, v in node.value if k.value == key]
             if not match:
-                return line
-            node = match[0][1]
+                return node
+            node = match[0]
         elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
             node = node.value[key]
         else:
-            return line
-        line = node.start_mark.line + 1
-    return line
+            return node
+    return node
+
+
+def _line_of(node: yaml.Node | None, path: tuple[Any, ...]) -> int:
+    """1-based line of the YAML node at `path`, or of its nearest parent."""
+    found = _node_at(node, path)
+    return found.start_mark.line + 1 if found is not None else 1
+
+
+def _line_of_token(source: str, node: yaml.Node | None, token: str, occurrence: int) -> int:
+    """1-based line of the `occurrence`-th `token` inside a scalar node (folding only changes whitespace, so the
+    count of a token without spaces is the same in the parsed text and in the file)."""
+    if node is None:
+        return 1
+    raw = source[node.start_mark.index:node.end_mark.index]
+    at = -1
+    for _ in range(occurrence + 1):
+        at = raw.find(token, at + 1)
+        if at < 0:
+            return node.start_mark.line + 1
+    return node.start_mark.line + 1 + raw.count("\n", 0, at)
+
+
+def _check_currency(data: dict, node: yaml.Node, source: str, problem: Callable[[int, str], None]) -> None:
+    """Amounts and year-bound rules state the value in force in the entry's reviewed year (knowledge/currency.py)."""
+    reviewed = data.get("reviewed")
+    if not isinstance(reviewed, dt.date):
+        return
+    for lang in LANGS:
+        text = data.get(lang)
+        if not isinstance(text, dict):
+            continue
+        paths: list[tuple[Any, ...]] = [(lang, field) for field in TEXT_FIELDS]
+        if isinstance(text.get("conditions"), list):
+            paths += [(lang, "conditions", i) for i in range(len(text["conditions"]))]
+        for path in paths:
+            value = text.get(path[1]) if len(path) == 2 else text["conditions"][path[2]]
+            if not isinstance(value, str):
+                continue
+            scalar = _node_at(node, path)
+            for stale in currency.check(value, reviewed.year):
+                field = ".".join(map(str, path))
+                problem(_line_of_token(source, scalar, stale.token, stale.occurrence), f"{field}: {stale.message}")
 
 
 def _check_entry(data: Any, service_id: str, node: yaml.Node, report) -> None:
@@ -192,7 +234,12 @@ def validate(catalogue_dir: Path = CATALOGUE_DIR, services_file: Path = SERVICES
         def report(where: tuple, message: str, _path=path, _node=node) -> None:
             problems.append(Problem(str(_path), _line_of(_node, where), message))
 
+        def report_line(line: int, message: str, _path=path) -> None:
+            problems.append(Problem(str(_path), line, message))
+
         _check_entry(data, service_id, node, report)
+        if isinstance(data, dict):
+            _check_currency(data, node, source, report_line)
         parsed[service_id] = data
     return problems, parsed
 
