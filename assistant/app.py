@@ -17,7 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import sessionmaker
 from starlette.exceptions import HTTPException
 
-from assistant import actions, api
+from assistant import actions, api, logfilter
 from assistant.content import ContentProvider
 from assistant.conversation import ConversationService
 from assistant.db import session_factory
@@ -27,6 +27,7 @@ from assistant.notify import notifier_for
 from assistant.outbox import Outbox
 from assistant.settings import Settings
 from assistant.updates import Hub
+from nlu import personal_data
 
 log = logging.getLogger("neuvo.app")
 QUIET = {EventKind.DELIVERED}  # events no socket needs to hear about
@@ -68,6 +69,7 @@ Extension = Callable[[Assistant], APIRouter]
 def create_app(settings: Settings | None = None, extensions: Sequence[Extension] = (),
                parts: Assistant | None = None) -> FastAPI:
     """The assistant's app; `extensions` (channels, the contact centre) add their routes and output channels."""
+    logfilter.install()  # before anything logs: no log line of this worker carries personal data
     parts = parts or build(settings or Settings())
     settings = parts.settings
     routers = [extension(parts) for extension in extensions]  # may register output channels on the outbox
@@ -75,6 +77,7 @@ def create_app(settings: Settings | None = None, extensions: Sequence[Extension]
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         parts.content.current()  # load the content before the first customer waits for it
+        personal_data.load()
         await parts.hub.start()
         await parts.outbox.startup()
         try:

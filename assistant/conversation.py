@@ -7,6 +7,7 @@ its outbox item in the same transaction; every change records a domain event (`a
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from assistant.content import ContentProvider
 from assistant.dialogue import ConversationState, respond
 from assistant.engine import EngineUnavailable, RasaClient
 from assistant.events import Event, EventKind, record
+from assistant.i18n import N_, gettext
 from assistant.language import next_language
 from assistant.message import BotMessage, MessageDraft, Sender
 from assistant.models import Conversation, Message, utcnow
@@ -30,11 +32,14 @@ from assistant.settings import Settings
 from assistant.states import BOT_SPEAKS, HUMAN, State, StateConflict, transition
 from assistant.understanding import Understanding
 from nlu.identifiers import valid_business_id
-from nlu.pii import mask_personal_codes
+from nlu.personal_data import mask, without_masks
 from nlu.places import find_region
 
 log = logging.getLogger("neuvo.conversation")
 TYPING_FOR = dt.timedelta(seconds=6)
+PERSONAL_DATA_NOTICE = N_("Please do not send your personal identity code, bank account or card number here: "
+                          "we removed it from your message. If an advisor needs it, they will ask for it "
+                          "through a secure channel.")
 
 
 class HandoffDesk(Protocol):
@@ -114,6 +119,14 @@ def load(sessions: sessionmaker, conversation_id: str) -> Conversation:
     return conversation
 
 
+def stored_client_id(client_id: str | None) -> str | None:
+    """A channel's message id as stored: one that carries personal data is kept as its digest (still
+    unique, so a resend is still recognised), never as typed."""
+    if client_id is None or not mask(client_id).count:
+        return client_id
+    return "sha256:" + hashlib.sha256(client_id.encode("utf-8", "surrogatepass")).hexdigest()[:56]
+
+
 def store(db: Session, conversation_id: str, drafts: Sequence[MessageDraft],
           require_states: Collection[State] | None = None) -> list[Message]:
     """Store messages with the next sequence numbers (one atomic UPDATE, so two workers never share a
@@ -174,7 +187,7 @@ class ConversationService:
     @staticmethod
     def _previous(db: Session, conversation_id: str, client_id: str) -> Message | None:
         return db.scalars(select(Message).where(Message.conversation_id == conversation_id,
-                                                Message.client_id == client_id)).first()
+                                                Message.client_id == stored_client_id(client_id))).first()
 
     def accept(self, conversation_id: str, text: str, client_id: str | None) -> tuple[Conversation, Message]:
         """Store a customer message once (by its client id), noting its language and any municipality.
@@ -191,12 +204,12 @@ class ConversationService:
                 first = conversation.last_seq == 0
                 if not text.startswith("/"):
                     conversation.language = next_language(detector, conversation.language, conversation.language_fixed,
-                                                          text, first)
+                                                          without_masks(text), first)
                     conversation.region = find_region(text) or conversation.region
                     conversation.business_id = valid_business_id(text) or conversation.business_id
                 conversation.customer_typing_until = None
                 message = store(db, conversation_id, [MessageDraft(Sender.CUSTOMER, text, language=conversation.language,
-                                                                   client_id=client_id)])[0]
+                                                                   client_id=stored_client_id(client_id))])[0]
                 if text.startswith("/feedback"):
                     record(db, Event(EventKind.RATED, conversation_id, actor="customer", details={"payload": text}))
         except IntegrityError:  # the same client id arrived twice at once, through two workers
@@ -240,9 +253,16 @@ class ConversationService:
     async def start(self, language: str | None = None, region: str | None = None, channel: str = "rest") -> Conversation:
         if language is not None and language not in self.settings.languages:
             raise InvalidMessage("unsupported_language")
+        if isinstance(region, str) and mask(region).count:  # an identity code typed as the region is no region
+            region = None
         return await to_thread.run_sync(self._create, language, region, channel)
 
     def clean(self, text: object) -> str:
+        return self.screen(text)[0]
+
+    def screen(self, text: object) -> tuple[str, int]:
+        """The text as it is stored, logged and sent to Rasa (whitespace collapsed, personal data masked),
+        and how many values were masked."""
         if not isinstance(text, str):
             raise InvalidMessage("invalid_text")
         text = " ".join(text.split())
@@ -250,13 +270,29 @@ class ConversationService:
             raise InvalidMessage("empty_message")
         if len(text) > self.settings.max_message_chars:
             raise InvalidMessage("message_too_long")
-        return mask_personal_codes(text)[0]
+        masked = mask(text)
+        return masked.text, masked.count
+
+    def personal_data_notice(self, conversation_id: str) -> list[Message]:
+        """The first time personal data was masked in a conversation, tell the customer (in its language)
+        not to send it: one stored system message. The conversation row remembers it (any worker, any
+        restart); of two workers at once, one UPDATE matches."""
+        with self.sessions.begin() as db:
+            row = db.execute(update(Conversation).where(Conversation.id == conversation_id,
+                                                        Conversation.personal_data_noticed_at.is_(None))
+                             .values(personal_data_noticed_at=utcnow()).returning(Conversation.language)).first()
+            if row is None:
+                return []
+            lang = row[0]
+            return store(db, conversation_id, [MessageDraft(Sender.SYSTEM, gettext(lang, PERSONAL_DATA_NOTICE),
+                                                            language=lang, event="personal_data_notice")])
 
     async def post(self, conversation_id: str, text: object, client_id: str | None = None) -> TurnResult:
-        text = self.clean(text)
+        text, masked = self.screen(text)
         conversation, customer = await to_thread.run_sync(self.accept, conversation_id, text, client_id)
+        notice = await to_thread.run_sync(self.personal_data_notice, conversation_id) if masked else []
         if conversation.state in HUMAN:  # a person answers; the agent sees the message live
-            return TurnResult(conversation, customer, [], None, False)
+            return TurnResult(conversation, customer, notice, None, False)
         metadata = {"lang": conversation.language, "region": conversation.region}
         engine_down = False
         try:
@@ -272,8 +308,9 @@ class ConversationService:
         understood = next((m.understood for m in bot if m.understood), None)
         await to_thread.run_sync(self._set_understood, customer.id, conversation_id, understood)
         conversation = await to_thread.run_sync(load, self.sessions, conversation_id)
-        stored = await to_thread.run_sync(self.append, conversation_id, [m.draft(conversation.language) for m in bot],
-                                          BOT_SPEAKS)  # an agent who took over meanwhile: the bot stays silent
+        stored = notice + await to_thread.run_sync(self.append, conversation_id,
+                                                   [m.draft(conversation.language) for m in bot],
+                                                   BOT_SPEAKS)  # an agent who took over meanwhile: the bot stays silent
         if conversation.state == State.HANDOFF_REQUESTED and self.desk is not None:
             handed = await to_thread.run_sync(self.desk.request, conversation_id)
             conversation, stored = handed.conversation, stored + handed.messages

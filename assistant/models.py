@@ -48,6 +48,8 @@ class Conversation(Base):
     business_id: Mapped[str | None] = mapped_column(String(12))
     agent_typing_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     customer_typing_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # when the customer was told not to send identity codes (once per conversation, on the first masked value)
+    personal_data_noticed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow, index=True)
 

@@ -181,15 +181,16 @@ class ChatSession:
         except InvalidMessage as exc:
             await self.error(exc.code)
         else:
-            await self.deliver(turn.customer_message, turn.messages, turn.conversation.language)
+            await self.deliver(client_id, turn.customer_message, turn.messages, turn.conversation.language)
         finally:  # the turn is over: its frames are all sent
             if bot_turn:
                 await self.ws.send_json({"type": "typing", "from": "bot", "on": False})
 
-    async def deliver(self, customer: Message, messages: list[Message], language: str) -> None:
+    async def deliver(self, client_id: str, customer: Message, messages: list[Message], language: str) -> None:
+        """Acknowledge with the id the client sent (the stored one may be a digest) and send the replies."""
         self.language = language
         self.sent.add(customer.seq)
-        await self.ws.send_json({"type": "ack", "id": customer.client_id, "seq": customer.seq, "duplicate": False})
+        await self.ws.send_json({"type": "ack", "id": client_id, "seq": customer.seq, "duplicate": False})
         await self.send(messages)
 
     async def leave_message(self, frame: dict) -> None:
@@ -209,7 +210,7 @@ class ChatSession:
         except InvalidMessage as exc:
             await self.error(exc.code)
         else:
-            await self.deliver(left.messages[0], left.messages[1:], left.conversation.language)
+            await self.deliver(client_id, left.messages[0], left.messages[1:], left.conversation.language)
 
     async def typing(self, frame: dict) -> None:
         if self.conversation_id is not None:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from assistant.models import Conversation, utcnow
 from assistant.states import WAITING, State
 from handoff.models import ConsoleSession, LoginFailure, Role, User
+from nlu.pii import mask_personal_codes
 
 ROLES = tuple(r.value for r in Role)
 LANGUAGES = ("fi", "sv", "en")
@@ -43,6 +44,8 @@ def create_user(sessions: sessionmaker, username: str, password: str, name: str,
         raise AccountError("languages must be a comma-separated subset of fi, sv, en")
     if (role == Role.REGIONAL_ADVISOR) != bool(region):
         raise AccountError("a regional advisor needs --region (and only a regional advisor has one)")
+    if mask_personal_codes(username)[0] != username:  # it would be masked at login, and never match
+        raise AccountError("a username must not contain an identity code, account or card number")
     if len(password) < 10:
         raise AccountError("the password must have at least 10 characters")
     user = User(username=username, name=name, password_hash=_hasher.hash(password), role=role, region=region,
@@ -60,8 +63,9 @@ class LockedOut(Exception):
 
 
 def authenticate(sessions: sessionmaker, username: str, password: str) -> User | None:
-    """The user with this password, or None; LockedOut after too many failures for the username lately."""
-    username = username[:80]
+    """The user with this password, or None; LockedOut after too many failures for the username lately.
+    The username is masked first: an identity code typed into the login form is never stored raw."""
+    username = login_name(username)
     with sessions() as db:
         failures = db.scalar(select(func.count()).select_from(LoginFailure).where(
             LoginFailure.username == username, LoginFailure.at >= utcnow() - LOCKOUT_FOR))
@@ -77,6 +81,11 @@ def authenticate(sessions: sessionmaker, username: str, password: str) -> User |
     with sessions.begin() as db:
         db.execute(delete(LoginFailure).where(LoginFailure.username == username))
     return user
+
+
+def login_name(username: str) -> str:
+    """A username as it may be stored and logged: personal data masked, at most 80 characters."""
+    return mask_personal_codes(username)[0][:80]
 
 
 def _digest(token: str) -> str:

@@ -270,10 +270,10 @@ def router(parts: Assistant, desk: Desk) -> APIRouter:
         try:
             user = await to_thread.run_sync(agents.authenticate, service.sessions, username.strip(), password)
         except agents.LockedOut:
-            log.warning("console login locked for %r after repeated failures", username[:80])
+            log.warning("console login locked for %r after repeated failures", agents.login_name(username))
             return fail(request, "locked_out")
         if user is None:
-            log.warning("failed console login for %r", username[:80])
+            log.warning("failed console login for %r", agents.login_name(username))
             return fail(request, "invalid_login")
         token, csrf = await to_thread.run_sync(agents.open_session, service.sessions, user)
         user.status = "online"

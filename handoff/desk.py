@@ -168,7 +168,8 @@ class Desk:
     def leave_message(self, conversation_id: str, client_id: str | None, kind: object, email: object,
                       phone: object, text: object) -> Step:
         """A message to be answered by email, or a call-back request, left in the conversation's queue."""
-        email, phone = valid_email(email), valid_phone(phone)  # normalised, or None when unusable
+        # an identity code typed into a contact field is masked first, so it fails the check, never stored
+        email, phone = valid_email(_masked(email)), valid_phone(_masked(phone))  # normalised, or None
         text = " ".join(text.split()) if isinstance(text, str) else ""
         if kind not in ("message", "callback"):
             raise InvalidMessage("invalid_frame")
@@ -182,8 +183,9 @@ class Desk:
             raise DuplicateMessage(previous)  # a resend after a lost ack, whatever happened since
         if self.service.load(conversation_id).state in HUMAN:  # a person is already on it
             raise InvalidMessage("invalid_frame")
-        text = self.service.clean(text) if text else "📞"
+        text, masked = self.service.screen(text) if text else ("📞", 0)
         _, customer = self.service.accept(conversation_id, text, client_id)
+        notice = self.service.personal_data_notice(conversation_id) if masked else []
         state = State.MESSAGE_LEFT if kind == "message" else State.CALLBACK_REQUESTED
         with self.sessions.begin() as db:
             c = db.get(Conversation, conversation_id)
@@ -199,7 +201,7 @@ class Desk:
             name = self.queues[queue].name(c.language)
             stored = store(db, c.id, [_system(c.language, state.value, {"queue": queue, "queue_name": name},
                                               queue=name, email=email, phone=phone)])
-        return Step(self.service.load(conversation_id), [customer, *stored])
+        return Step(self.service.load(conversation_id), [customer, *notice, *stored])
 
     # -- the agent's side ----------------------------------------------------------------------------
 
@@ -293,6 +295,10 @@ class Desk:
                                 note=note, outcome=outcome))
             stored = store(db, c.id, [_system(c.language, text, {"agent": user.name}, agent=user.name)])
         return Step(self.service.load(conversation_id), stored)
+
+
+def _masked(value: object) -> object:
+    return mask_personal_codes(value)[0] if isinstance(value, str) else value
 
 
 def _note(note: object) -> str | None:

@@ -1,16 +1,18 @@
-"""Mask Finnish personal identity codes (henkilötunnus) before text is stored, logged or trained on."""
+"""Mask personal data (identity codes, IBANs, card numbers) before text is stored, logged or trained on.
+
+The entry point every call site uses; the rules and the spaCy pipelines are in `nlu.personal_data`.
+"""
 from __future__ import annotations
 
-import re
+from nlu.personal_data import MASKS, Kind, mask
 
-# DDMMYY, century sign (+, -, A–F, U–Y since 2023), individual number, check character.
-HETU = re.compile(r"(?<![0-9A-Za-z])(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])(\d{2})\s?([-+A-FU-Ya-fu-y])\s?(\d{3})([0-9A-Ya-y])(?![0-9A-Za-z])")
-MASK = "[henkilötunnus]"
+MASK = MASKS[Kind.IDENTITY_CODE]
 
 
-def mask_personal_codes(text: str) -> tuple[str, int]:
-    """Return the text with every identity-code-shaped token masked, and how many were masked.
+def mask_personal_codes(text: str, lang: str = "fi") -> tuple[str, int]:
+    """Return the text with every identity code, IBAN and card number masked, and how many were masked.
 
-    The check character is not verified on purpose: a mistyped code is still personal data.
-    """
-    return HETU.subn(MASK, text)
+    Code-shaped identity codes and IBANs are masked whether or not their checksum holds: a mistyped code
+    is still personal data. Business IDs, dates, phone numbers and amounts are left as they are."""
+    result = mask(text, lang)
+    return result.text, result.count

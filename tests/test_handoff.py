@@ -201,8 +201,9 @@ def test_a_closed_queue_turns_into_a_message_request(offline_settings):
         left = {"type": "leave_message", "id": "c-3", "kind": "message", "email": "maija@example.fi",
                 "text": "Soittakaa minulle starttirahasta, hetu 131052-308T"}
         ws.send_json(left)
-        ack, thanks = receive_json(ws), receive_json(ws)
+        ack, notice, thanks = receive_json(ws), receive_json(ws), receive_json(ws)
         assert ack["type"] == "ack" and not ack["duplicate"]
+        assert notice["event"] == "personal_data_notice" and "Älä lähetä henkilötunnustasi" in notice["text"]
         assert thanks["event"] == "message_left" and "maija@example.fi" in thanks["text"]
         ws.send_json(left)  # resent after a lost ack: stored once
         assert receive_json(ws) == {**ack, "duplicate": True}
