@@ -57,7 +57,7 @@ test: setup browser lint
 	$(MAKE) --no-print-directory test-postgresql
 
 # The tests that keep conversation state, again on PostgreSQL, with each notifier between workers.
-DB_TESTS := -m "(api or handoff or security or seams) and not e2e"
+DB_TESTS := -m "(api or handoff or security or seams or reliability) and not e2e"
 test-postgresql: setup
 	NEUVO_TEST_DATABASE=postgresql NEUVO_TEST_NOTIFIER=postgres $(VENV)/bin/python -m pytest -q $(DB_TESTS)
 	NEUVO_TEST_DATABASE=postgresql NEUVO_TEST_NOTIFIER=redis $(VENV)/bin/python -m pytest -q $(DB_TESTS)

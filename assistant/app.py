@@ -1,4 +1,4 @@
-"""The assistant's parts and its app factory: REST API, Rasa's action and NLG endpoints, health.
+"""The assistant's parts and its app factory: REST API, Rasa's action and NLG endpoints, health and readiness.
 
 `build` wires the assistant's own parts from the settings; the composition root (`channels.server`)
 adds the channels and the contact centre and calls `create_app`. Nothing here knows them.
@@ -10,6 +10,8 @@ from collections.abc import Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+import anyio
+from anyio import to_thread
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -23,9 +25,11 @@ from assistant.conversation import ConversationService
 from assistant.db import session_factory
 from assistant.engine import RasaClient
 from assistant.events import Event, EventKind, Events
+from assistant.logs import RequestIds
 from assistant.notify import notifier_for
 from assistant.outbox import Outbox
 from assistant.settings import Settings
+from assistant.turns import Sweeper
 from assistant.updates import Hub
 from nlu import personal_data
 
@@ -73,6 +77,7 @@ def create_app(settings: Settings | None = None, extensions: Sequence[Extension]
     parts = parts or build(settings or Settings())
     settings = parts.settings
     routers = [extension(parts) for extension in extensions]  # may register output channels on the outbox
+    sweeper = Sweeper(parts.service.recover_due, settings.turn_sweep_s)  # turns a crashed worker left unfinished
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
@@ -80,18 +85,20 @@ def create_app(settings: Settings | None = None, extensions: Sequence[Extension]
         personal_data.load()
         await parts.hub.start()
         await parts.outbox.startup()
+        await sweeper.start()
         try:
             yield
-        finally:
+        finally:  # a turn still running is cancelled here: it stays claimed and another worker takes it up
+            await sweeper.stop()
             await parts.outbox.shutdown()
             await parts.hub.stop()
             await parts.engine.close()
 
     app = FastAPI(title="Neuvo", version="0.1.0", lifespan=lifespan,
                   description="Advisory assistant for Finland's public employment and business services.")
-    app.state.settings, app.state.parts, app.state.service = settings, parts, parts.service
+    app.state.settings, app.state.parts, app.state.service, app.state.sweeper = settings, parts, parts.service, sweeper
     app.include_router(api.router(parts.service))
-    app.include_router(actions.router(parts.sessions, parts.content, settings.rasa_callback_secret))
+    app.include_router(actions.router(parts.sessions, parts.content, settings.rasa_callback_secret, parts.service.faults))
     for router in routers:
         app.include_router(router)
 
@@ -115,16 +122,37 @@ def create_app(settings: Settings | None = None, extensions: Sequence[Extension]
         log.exception("unexpected error on %s", request.url.path)
         return api.error(request, 500, "internal")
 
+    app.add_middleware(RequestIds)
+
+    def ping() -> None:
+        with parts.sessions() as db:
+            db.execute(text("SELECT 1"))
+
+    async def database() -> str:
+        try:
+            with anyio.fail_after(settings.ready_timeout_s):
+                await to_thread.run_sync(ping, abandon_on_cancel=True)
+            return "up"
+        except TimeoutError:
+            return "down: timeout"
+        except Exception as exc:
+            return f"down: {type(exc).__name__}"
+
     @app.get("/health", tags=["operations"])
     async def health():
-        try:
-            with parts.sessions() as db:
-                db.execute(text("SELECT 1"))
-            database = "up"
-        except Exception as exc:
-            database = f"down: {type(exc).__name__}"
+        """Liveness: 200 while the process serves, whatever its dependencies do (they are reported)."""
+        db_state, engine_state = await database(), await parts.engine.status()
+        return {"status": "ok" if db_state == "up" and engine_state["state"] == "up" else "degraded",
+                "database": db_state, "engine": engine_state, "content": parts.content.current().version}
+
+    @app.get("/ready", tags=["operations"])
+    async def ready():
+        """Readiness: 200 when the database, Rasa and the change notifier all work, else 503 naming what not."""
         engine_state = await parts.engine.status()
-        return {"status": "ok" if database == "up" and engine_state["state"] == "up" else "degraded",
-                "database": database, "engine": engine_state, "content": parts.content.current().version}
+        checks = {"database": await database(), "engine": engine_state["state"],
+                  "notifier": "up" if parts.hub.listening else "down"}
+        not_ready = sorted(name for name, state in checks.items() if state != "up")
+        return JSONResponse({"status": "not_ready" if not_ready else "ready", "not_ready": not_ready,
+                             "checks": checks}, status_code=503 if not_ready else 200)
 
     return app

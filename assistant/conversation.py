@@ -3,9 +3,12 @@
 Every step reads and writes the database, never process memory, so any app worker can take any turn.
 State moves go through `assistant.states.transition`; every stored message meant for the customer gets
 its outbox item in the same transaction; every change records a domain event (`assistant.events`).
+A customer message owes its bot turn durably (`assistant.turns`): a turn a crash left unfinished is run
+again by any worker, and its reply is stored once.
 """
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import logging
@@ -18,18 +21,21 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from assistant import outbox
+from assistant import outbox, turns
 from assistant.outbox import Outbox
 from assistant.content import ContentProvider
 from assistant.dialogue import ConversationState, respond
 from assistant.engine import EngineUnavailable, RasaClient
 from assistant.events import Event, EventKind, record
+from assistant.faults import Faults
 from assistant.i18n import N_, gettext
 from assistant.language import next_language
+from assistant.logs import request_id
 from assistant.message import BotMessage, MessageDraft, Sender
 from assistant.models import Conversation, Message, utcnow
 from assistant.settings import Settings
 from assistant.states import BOT_SPEAKS, HUMAN, State, StateConflict, transition
+from assistant.turns import Claim
 from assistant.understanding import Understanding
 from nlu.identifiers import valid_business_id
 from nlu.personal_data import mask, without_masks
@@ -40,6 +46,7 @@ TYPING_FOR = dt.timedelta(seconds=6)
 PERSONAL_DATA_NOTICE = N_("Please do not send your personal identity code, bank account or card number here: "
                           "we removed it from your message. If an advisor needs it, they will ask for it "
                           "through a secure channel.")
+GAVE_UP = N_("Sorry, I could not answer your last message. Please ask again in other words, or ask for a person.")
 
 
 class HandoffDesk(Protocol):
@@ -160,6 +167,7 @@ class ConversationService:
                  outbox: Outbox):
         self.settings, self.sessions, self.engine, self.content, self.outbox = settings, sessions, engine, content, outbox
         self.desk: HandoffDesk | None = None  # set by the composition root (channels.server)
+        self.faults = Faults(settings.fault_pause_at, settings.fault_pause_s)
 
     # -- storage (synchronous; run in a worker thread) ---------------------------------------------
 
@@ -189,9 +197,11 @@ class ConversationService:
         return db.scalars(select(Message).where(Message.conversation_id == conversation_id,
                                                 Message.client_id == stored_client_id(client_id))).first()
 
-    def accept(self, conversation_id: str, text: str, client_id: str | None) -> tuple[Conversation, Message]:
+    def accept(self, conversation_id: str, text: str, client_id: str | None,
+               turn: bool = False) -> tuple[Conversation, Message]:
         """Store a customer message once (by its client id), noting its language and any municipality.
-        A resend of a known client id changes nothing and raises DuplicateMessage."""
+        A resend of a known client id changes nothing and raises DuplicateMessage. With `turn` the message
+        owes a bot turn, claimed by this worker in the same transaction (done at once while a person answers)."""
         detector = self.content.current().detector
         try:
             with self.sessions.begin() as db:
@@ -210,6 +220,10 @@ class ConversationService:
                 conversation.customer_typing_until = None
                 message = store(db, conversation_id, [MessageDraft(Sender.CUSTOMER, text, language=conversation.language,
                                                                    client_id=stored_client_id(client_id))])[0]
+                if turn and conversation.state in HUMAN:
+                    message.turn = turns.DONE
+                elif turn:
+                    turns.claim_new(message, self.settings.turn_lease_s)
                 if text.startswith("/feedback"):
                     record(db, Event(EventKind.RATED, conversation_id, actor="customer", details={"payload": text}))
         except IntegrityError:  # the same client id arrived twice at once, through two workers
@@ -289,13 +303,26 @@ class ConversationService:
 
     async def post(self, conversation_id: str, text: object, client_id: str | None = None) -> TurnResult:
         text, masked = self.screen(text)
-        conversation, customer = await to_thread.run_sync(self.accept, conversation_id, text, client_id)
+        conversation, customer = await to_thread.run_sync(self.accept, conversation_id, text, client_id, True)
         notice = await to_thread.run_sync(self.personal_data_notice, conversation_id) if masked else []
-        if conversation.state in HUMAN:  # a person answers; the agent sees the message live
+        if customer.turn != turns.CLAIMED:  # a person answers; the agent sees the message live
             return TurnResult(conversation, customer, notice, None, False)
+        claim = Claim(customer.id, conversation_id, customer.turn_attempt)
+        async with turns.leased(self.sessions, [claim], self.settings.turn_lease_s):
+            turn = await self._run(conversation, customer, claim)
+        turn.messages[:0] = notice
+        return turn
+
+    async def _run(self, conversation: Conversation, customer: Message, claim: Claim) -> TurnResult:
+        """The bot's turn for a stored customer message: Rasa (or the catalogue search alone), then the reply
+        stored in the transaction that finishes the turn."""
+        conversation_id, text = conversation.id, customer.text
+        await self.faults.pause("stored", conversation_id)
         metadata = {"lang": conversation.language, "region": conversation.region}
         engine_down = False
         try:
+            if claim.attempt > 1 and claim.attempt >= self.settings.turn_max_attempts:  # it crashed workers before
+                raise EngineUnavailable(f"attempt {claim.attempt} of a turn: without Rasa")
             raw = await self.engine.send(conversation_id, text, metadata)
             if not raw:  # Rasa predicted no reply: never leave the customer without one
                 raise EngineUnavailable("no bot message")
@@ -305,16 +332,103 @@ class ConversationService:
             log.warning("Rasa unavailable (%s); answering from the catalogue search", exc)
             engine_down = True
             bot = await to_thread.run_sync(self._fallback_turn, conversation_id, text)
+        await self.faults.pause("answered", conversation_id)
         understood = next((m.understood for m in bot if m.understood), None)
         await to_thread.run_sync(self._set_understood, customer.id, conversation_id, understood)
         conversation = await to_thread.run_sync(load, self.sessions, conversation_id)
-        stored = notice + await to_thread.run_sync(self.append, conversation_id,
-                                                   [m.draft(conversation.language) for m in bot],
-                                                   BOT_SPEAKS)  # an agent who took over meanwhile: the bot stays silent
+        stored = await to_thread.run_sync(self._finish, claim, [m.draft(conversation.language) for m in bot])
+        if stored is None:  # this worker stalled past its lease and another one took the turn: it answers
+            log.warning("a turn of %s was taken over by another worker; its reply is dropped here", conversation_id)
+            return TurnResult(conversation, customer, [], understood, engine_down)
+        await self.faults.pause("replied", conversation_id)
         if conversation.state == State.HANDOFF_REQUESTED and self.desk is not None:
             handed = await to_thread.run_sync(self.desk.request, conversation_id)
             conversation, stored = handed.conversation, stored + handed.messages
         return TurnResult(conversation, customer, stored, understood, engine_down)
+
+    def _finish(self, claim: Claim, drafts: Sequence[MessageDraft]) -> list[Message] | None:
+        """Store the turn's reply and mark the turn done, at once; None (nothing stored) when the claim was
+        lost. The bot stays silent in a conversation an agent took meanwhile, but the turn is done."""
+        with self.sessions.begin() as db:
+            if not turns.finish(db, claim):
+                return None
+            return store(db, claim.conversation_id, drafts, BOT_SPEAKS)
+
+    # -- recovery of turns a crash left unfinished ------------------------------------------------------
+
+    async def retry(self, message: Message) -> TurnResult | None:
+        """The customer resent a message: if its turn was left unfinished and nobody holds it any more, run
+        it now (None: it is done, owes none, or a live worker is on it and its reply comes from there)."""
+        if message.turn not in (turns.PENDING, turns.CLAIMED):
+            return None
+        claim = await to_thread.run_sync(self._claim, message.id)
+        if claim is None:
+            return None
+        async with turns.leased(self.sessions, [claim], self.settings.turn_lease_s):
+            return await self._recover(claim)
+
+    async def recover_due(self) -> int:
+        """One sweep: run the unfinished turns whose lease ran out (a conversation's in order, conversations
+        side by side) and route handoffs a crash left unrouted. Returns how many were taken up."""
+        claims = await to_thread.run_sync(self._claim_due)
+        by_conversation: dict[str, list[Claim]] = {}
+        for c in claims:
+            by_conversation.setdefault(c.conversation_id, []).append(c)
+        async with turns.leased(self.sessions, claims, self.settings.turn_lease_s):
+            await asyncio.gather(*(self._recover_each(c) for c in by_conversation.values()))
+        return len(claims) + await to_thread.run_sync(self._route_stuck)
+
+    async def _recover_each(self, claims: list[Claim]) -> None:
+        for claim in claims:
+            request_id.set(f"turn-{claim.message_id}")  # this task's log lines name the turn they run
+            try:
+                await self._recover(claim)
+            except Exception:  # the lease runs out and a later sweep tries again, up to turn_max_attempts
+                log.exception("recovering the turn of message %s failed", claim.message_id)
+
+    async def _recover(self, claim: Claim) -> TurnResult | None:
+        conversation, customer = await to_thread.run_sync(self._claimed, claim)
+        log.info("running a turn left unfinished (attempt %d)", claim.attempt,
+                 extra={"conversation_id": claim.conversation_id, "message_id": claim.message_id})
+        if conversation.state in HUMAN:  # a person took the conversation meanwhile: no bot turn is owed
+            await to_thread.run_sync(self._finish, claim, [])
+            return None
+        if claim.attempt > self.settings.turn_max_attempts:  # it crashed every time: say so, once
+            log.error("gave up a turn after %d attempts", claim.attempt - 1,
+                      extra={"conversation_id": claim.conversation_id, "message_id": claim.message_id})
+            lang = conversation.language
+            stored = await to_thread.run_sync(self._finish, claim,
+                                              [MessageDraft(Sender.BOT, gettext(lang, GAVE_UP), language=lang)])
+            return TurnResult(conversation, customer, stored or [], None, True)
+        return await self._run(conversation, customer, claim)
+
+    def _claim(self, message_id: int) -> Claim | None:
+        with self.sessions.begin() as db:
+            return turns.claim(db, message_id, self.settings.turn_lease_s)
+
+    def _claim_due(self) -> list[Claim]:
+        with self.sessions.begin() as db:
+            return turns.claim_due(db, self.settings.turn_lease_s, self.settings.turn_sweep_batch)
+
+    def _claimed(self, claim: Claim) -> tuple[Conversation, Message]:
+        with self.sessions() as db:
+            conversation, message = db.get(Conversation, claim.conversation_id), db.get(Message, claim.message_id)
+        if conversation is None or message is None:
+            raise ConversationNotFound(claim.conversation_id)
+        return conversation, message
+
+    def _route_stuck(self) -> int:
+        """A crash between the reply that hands a conversation over and its routing left it asking for a
+        person: route it now (the desk's routing is a compare-and-set, so two workers route it once)."""
+        if self.desk is None:
+            return 0
+        before = utcnow() - dt.timedelta(seconds=self.settings.turn_lease_s)
+        with self.sessions() as db:
+            stuck = db.scalars(select(Conversation.id).where(Conversation.state == State.HANDOFF_REQUESTED.value,
+                                                             Conversation.updated_at <= before).limit(20)).all()
+        for conversation_id in stuck:
+            self.desk.request(conversation_id, actor="system")
+        return len(stuck)
 
     def _fallback_turn(self, conversation_id: str, text: str) -> list[BotMessage]:
         """The engine is down: the same dialogue rules on the catalogue search alone."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -65,8 +66,10 @@ def write_endpoints(settings: Settings) -> Path:
     return path
 
 
-def start_rasa(settings: Settings, model: Path, log: Path) -> subprocess.Popen:
-    """Rasa on loopback; its HTTP API (tracker, model, status) needs the auth token."""
+def start_rasa(settings: Settings, model: Path, log: Path,
+               preexec_fn: Callable[[], None] | None = None) -> subprocess.Popen:
+    """Rasa on loopback, in its own session (a signal to the app's process group never reaches it); its
+    HTTP API (tracker, model, status) needs the auth token."""
     log.parent.mkdir(parents=True, exist_ok=True)
     cmd = [str(rasa_executable(settings.rasa_venv)), "run", "--enable-api", "--auth-token", settings.rasa_auth_token,
            "--connector", "rest", "-m", str(model),
@@ -74,7 +77,7 @@ def start_rasa(settings: Settings, model: Path, log: Path) -> subprocess.Popen:
            "--response-timeout", "30"]
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore"}
     return subprocess.Popen(cmd, cwd=ROOT / "build" / "rasa", stdout=open(log, "ab"), stderr=subprocess.STDOUT,
-                            env=env, start_new_session=True)
+                            env=env, start_new_session=True, preexec_fn=preexec_fn)
 
 
 def wait_until_up(url: str, process: subprocess.Popen | None, timeout_s: float, what: str) -> None:

@@ -76,11 +76,14 @@ class Message(Base):
     details: Mapped[dict | None] = mapped_column(JSON)
     author: Mapped[str | None] = mapped_column(String(80))  # an agent's display name
     internal: Mapped[bool] = mapped_column(Boolean, default=False)  # an agent's private note: never to the customer
+    # a customer message's bot turn (assistant.turns): pending → claimed (until its lease ends) → done;
+    # NULL when none is owed (bot, agent and system messages; messages stored before turn recovery)
+    turn: Mapped[str | None] = mapped_column(String(10), index=True)
+    turn_attempt: Mapped[int] = mapped_column(Integer, default=0)  # claims so far; fences a late finisher
+    turn_lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     conversation: Mapped[Conversation] = relationship(back_populates="messages")
-
-
 
 
 class OutboxItem(Base):

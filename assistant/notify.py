@@ -48,6 +48,10 @@ class Notifier(Protocol):
     async def stop(self) -> None:
         """Stop listening and let go of connections; `start` and `publish` may be called again afterwards."""
 
+    @property
+    def listening(self) -> bool:
+        """Whether this worker hears changes now (readiness: /ready)."""
+
 
 async def cancel(task: asyncio.Task | None) -> None:
     """End a background task of this event loop and wait for it (one of another, closed loop is left alone)."""
@@ -67,6 +71,11 @@ class LocalNotifier:
     async def start(self, on_change: OnChange) -> None:
         with self._lock:
             self._listeners[id(self)] = (asyncio.get_running_loop(), on_change)
+
+    @property
+    def listening(self) -> bool:
+        with self._lock:
+            return id(self) in self._listeners
 
     def publish(self, conversation_id: str) -> None:
         with self._lock:
@@ -103,6 +112,10 @@ class _Listener:
     async def stop(self) -> None:
         task, self._task = self._task, None
         await cancel(task)
+
+    @property
+    def listening(self) -> bool:
+        return self._listened and self._task is not None and not self._task.done()
 
     def _tell(self, conversation_id: str) -> None:
         try:

@@ -53,6 +53,28 @@ class Settings(BaseSettings):
     queues_file: Path = Field(ROOT / "handoff" / "queues.yml", validation_alias=_env("NEUVO_QUEUES", "queues_file"))
     outbox_retry_s: float = 2.0  # first retry of a failed delivery; doubles up to outbox_retry_max_s
     outbox_retry_max_s: float = 300.0
+    # turn recovery (assistant/turns.py): a claimed turn is any worker's again once its lease runs out; the
+    # worker running it renews the lease every third of it, so only a dead or stalled worker loses a turn
+    turn_lease_s: float = Field(15.0, validation_alias=_env("TURN_LEASE_S", "turn_lease_s"))
+    turn_sweep_s: float = Field(5.0, validation_alias=_env("TURN_SWEEP_S", "turn_sweep_s"))  # look for such turns
+    turn_sweep_batch: int = 20  # turns one sweep takes up at most
+    # a turn that crashed its worker this often is answered from the catalogue search alone; one more: an apology
+    turn_max_attempts: int = Field(3, validation_alias=_env("TURN_MAX_ATTEMPTS", "turn_max_attempts"))
+    ready_timeout_s: float = 2.0  # /ready: how long the database and Rasa may take to answer
+    # `assistant serve` (assistant/supervisor.py): a child that died is started again after restart_first_s,
+    # doubling up to restart_max_s; one that had run restart_stable_s starts over at restart_first_s
+    restart_first_s: float = Field(1.0, validation_alias=_env("RESTART_FIRST_S", "restart_first_s"))
+    restart_max_s: float = Field(60.0, validation_alias=_env("RESTART_MAX_S", "restart_max_s"))
+    restart_stable_s: float = 60.0
+    supervise_poll_s: float = 0.5  # how often the supervisor looks at its children
+    # SIGTERM/SIGINT: in-flight requests get this long to finish, then the children are killed
+    shutdown_grace_s: float = Field(20.0, validation_alias=_env("SHUTDOWN_GRACE_S", "shutdown_grace_s"))
+    rasa_start_timeout_s: float = 240.0
+    log_level: Literal["debug", "info", "warning", "error"] = Field("info", validation_alias=_env("LOG_LEVEL", "log_level"))
+    # fault injection for the crash tests (assistant/faults.py): hold every turn at this step; never in production
+    fault_pause_at: Literal["", "stored", "in_engine", "answered", "replied"] = Field(
+        "", validation_alias=_env("NEUVO_FAULT_PAUSE_AT", "fault_pause_at"))
+    fault_pause_s: float = Field(60.0, validation_alias=_env("NEUVO_FAULT_PAUSE_S", "fault_pause_s"))
 
     @field_validator("allowed_origins", mode="before")
     @classmethod

@@ -95,6 +95,11 @@ class Hub:
         task, self._task = self._task, None
         await cancel(task)
 
+    @property
+    def listening(self) -> bool:
+        """Whether this worker hears other workers' changes now (readiness: /ready)."""
+        return self._task is not None and not self._task.done() and self.notifier.listening
+
     def subscribe(self, conversation_id: str | None = None) -> Subscription:
         """Changes of one conversation, or of every conversation (None: the agent console)."""
         self._ensure()

@@ -178,6 +178,9 @@ class ChatSession:
             turn = await self.service.post(self.conversation_id, text, client_id)
         except DuplicateMessage as exc:
             await self.ws.send_json({"type": "ack", "id": client_id, "seq": exc.message.seq, "duplicate": True})
+            recovered = await self.service.retry(exc.message)  # its turn, if a crash left it unfinished
+            if recovered is not None:
+                await self.send(recovered.messages)
         except InvalidMessage as exc:
             await self.error(exc.code)
         else:
