@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import json
 import logging
+from typing import Annotated
 
 from anyio import to_thread
 from fastapi import APIRouter, Depends, HTTPException, Request
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.orm import sessionmaker
 
 from assistant import replies
@@ -20,6 +23,7 @@ from assistant.content import ContentProvider
 from assistant.conversation import ConversationNotFound, conversation_state, load, save_state
 from assistant.dialogue import ConversationState, respond
 from assistant.engine import SECRET_HEADER
+from assistant.inputs import Text
 from assistant.faults import Faults
 
 log = logging.getLogger("neuvo.actions")
@@ -31,6 +35,20 @@ def _ranking(latest: dict) -> list[tuple[str, float]]:
     if not ranking and intent.get("name"):
         ranking = [(intent["name"], float(intent.get("confidence") or 1.0))]
     return ranking
+
+
+class RasaTracker(BaseModel):
+    """The part of Rasa's tracker we read; the rest is passed along untouched."""
+    model_config = ConfigDict(extra="allow")
+    sender_id: Annotated[Text, Field(max_length=200)] = ""
+    latest_message: dict | None = None
+
+
+class RasaCall(BaseModel):
+    """What Rasa posts to the action and NLG endpoints."""
+    model_config = ConfigDict(extra="allow")
+    tracker: RasaTracker | None = None
+    response: str | None = None
 
 
 def rasa_only(secret: str):
@@ -90,11 +108,10 @@ def router(sessions: sessionmaker, content: ContentProvider, secret: str, faults
 
     async def tracker_body(request: Request) -> dict:
         try:
-            body = await request.json()
-        except ValueError:
-            body = None
-        if not isinstance(body, dict) or not isinstance(body.get("tracker") or {}, dict):
-            raise HTTPException(status_code=422, detail="Expected Rasa's JSON body with a tracker.")
+            body = json.loads(await request.body())
+            RasaCall.model_validate(body)
+        except (ValueError, RecursionError, ValidationError):
+            raise HTTPException(status_code=422, detail="Expected Rasa's JSON body with a tracker.") from None
         return body
 
     @api.post("/webhook")

@@ -12,9 +12,11 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from assistant import tokens
+from assistant import inputs, tokens
 from assistant.conversation import ConversationNotFound, ConversationService, InvalidMessage
 from assistant.i18n import N_, gettext, negotiate_language
+from assistant.inputs import Language, RegionCode, Text
+from assistant.limits import Limits, Refused
 from assistant.models import Message
 from assistant.outbox import OutputChannel
 
@@ -27,11 +29,23 @@ ERRORS = {
     "invalid_body": N_("The request body must be UTF-8 encoded JSON of the documented form."),
     "invalid_token": N_("This conversation cannot be opened with these credentials. Start a new conversation."),
     "internal": N_("Something went wrong on our side. Please try again in a moment."),
+    "invalid_characters": N_("The text contains characters that cannot be stored (control characters or broken "
+                             "Unicode). Remove them and try again."),
+    "invalid_region": N_("Unknown region: give a region code from 01 to 21."),
+    "body_too_large": N_("The request is too large."),
+    "rate_limited": N_("Too many messages in a short time. Please wait {seconds} s and try again."),
 }
+#: The error code of a body field that fails validation (other fields: invalid_body).
+FIELD_ERRORS = {"lang": "unsupported_language", "region": "invalid_region"}
 
 
 def request_language(request: Request) -> str:
-    return negotiate_language(request.headers.get("accept-language"))
+    return negotiate_language(inputs.accept_language(request.headers.get("accept-language")))
+
+
+def client_address(request: Request) -> str:
+    """The caller's address as the server sees it (behind a proxy: run uvicorn with --forwarded-allow-ips)."""
+    return request.client.host if request.client else "unknown"
 
 
 class ApiError(Exception):
@@ -42,18 +56,33 @@ class ApiError(Exception):
         super().__init__(code)
 
 
+class Rendered(Exception):
+    """An error a router has already rendered (e.g. from a dependency that must stop the request)."""
+
+    def __init__(self, response: JSONResponse):
+        self.response = response
+        super().__init__(response.status_code)
+
+
 def error(request: Request, status: int, code: str, **kwargs: object) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": gettext(request_language(request), ERRORS[code], **kwargs)}},
                         status_code=status, headers={"WWW-Authenticate": "Bearer"} if status == 401 else None)
 
 
+def too_many(request: Request, refused: Refused) -> JSONResponse:
+    """429 with Retry-After, in the caller's language."""
+    response = error(request, 429, "rate_limited", seconds=refused.retry_after)
+    response.headers["Retry-After"] = str(refused.retry_after)
+    return response
+
+
 class StartConversation(BaseModel):
-    lang: str | None = Field(None, description="fi, sv or en; detected from the first message when left out")
-    region: str | None = Field(None, description="region code, e.g. 15 for Pohjanmaa / Österbotten")
+    lang: Language | None = Field(None, description="fi, sv or en; detected from the first message when left out")
+    region: RegionCode | None = Field(None, description="region code, e.g. 15 for Pohjanmaa / Österbotten")
 
 
 class CustomerMessage(BaseModel):
-    text: str = Field(..., description="what the customer wrote (or a button's payload)")
+    text: Text = Field(..., description="what the customer wrote (or a button's payload)")
 
 
 def message_json(m: Message) -> dict:
@@ -77,16 +106,16 @@ class RestOutput(OutputChannel):
 def conversation_from_token(key: Callable[[], bytes]) -> Callable[[Request, str], str]:
     """The dependency that opens a conversation to the bearer of its own token, and to nobody else."""
     def check(request: Request, conversation_id: str) -> str:
-        scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not token:
+        token = inputs.bearer(request.headers.get("authorization"))
+        if token is None:
             raise ApiError(401, "invalid_token")
-        if tokens.verify(key(), token.strip()) != conversation_id:
+        if tokens.verify(key(), token) != conversation_id:
             raise ApiError(403, "invalid_token")
         return conversation_id
     return check
 
 
-def router(service: ConversationService) -> APIRouter:
+def router(service: ConversationService, limits: Limits) -> APIRouter:
     api = APIRouter(prefix="/api/v1", tags=["conversations"])
     settings, rest = service.settings, RestOutput()
     own = Depends(conversation_from_token(settings.signing_key))
@@ -98,6 +127,8 @@ def router(service: ConversationService) -> APIRouter:
     @api.post("/conversations", status_code=201)
     async def start_conversation(request: Request, body: StartConversation | None = None):
         body = body or StartConversation()
+        if refused := await to_thread.run_sync(limits.conversation, client_address(request)):
+            return too_many(request, refused)
         try:
             conversation = await service.start(body.lang, body.region)
         except InvalidMessage as exc:
@@ -108,6 +139,8 @@ def router(service: ConversationService) -> APIRouter:
 
     @api.post("/conversations/{conversation_id}/messages")
     async def post_message(body: CustomerMessage, request: Request, conversation_id: str = own):
+        if refused := await to_thread.run_sync(limits.message, conversation_id, client_address(request)):
+            return too_many(request, refused)
         try:
             turn = await service.post(conversation_id, body.text)
         except ConversationNotFound:

@@ -19,12 +19,14 @@ from sqlalchemy import text
 from sqlalchemy.orm import sessionmaker
 from starlette.exceptions import HTTPException
 
-from assistant import actions, api, logfilter
+from assistant import actions, api, inputs, logfilter
+from assistant.body_limit import BodyLimit
 from assistant.content import ContentProvider
 from assistant.conversation import ConversationService
 from assistant.db import session_factory
 from assistant.engine import RasaClient
 from assistant.events import Event, EventKind, Events
+from assistant.limits import Limits
 from assistant.logs import RequestIds
 from assistant.notify import notifier_for
 from assistant.outbox import Outbox
@@ -48,6 +50,7 @@ class Assistant:
     engine: RasaClient
     outbox: Outbox
     service: ConversationService
+    limits: Limits
 
 
 def build(settings: Settings, content: ContentProvider | None = None) -> Assistant:
@@ -64,7 +67,7 @@ def build(settings: Settings, content: ContentProvider | None = None) -> Assista
     engine = RasaClient(settings)
     outbox = Outbox(sessions, events, [api.RestOutput()], settings.outbox_retry_s, settings.outbox_retry_max_s)
     service = ConversationService(settings, sessions, engine, content, outbox)
-    return Assistant(settings, sessions, events, hub, content, engine, outbox, service)
+    return Assistant(settings, sessions, events, hub, content, engine, outbox, service, limits=Limits(settings, sessions))
 
 
 Extension = Callable[[Assistant], APIRouter]
@@ -85,11 +88,13 @@ def create_app(settings: Settings | None = None, extensions: Sequence[Extension]
         personal_data.load()
         await parts.hub.start()
         await parts.outbox.startup()
+        await parts.limits.start()
         await sweeper.start()
         try:
             yield
         finally:  # a turn still running is cancelled here: it stays claimed and another worker takes it up
             await sweeper.stop()
+            await parts.limits.stop()
             await parts.outbox.shutdown()
             await parts.hub.stop()
             await parts.engine.close()
@@ -97,7 +102,7 @@ def create_app(settings: Settings | None = None, extensions: Sequence[Extension]
     app = FastAPI(title="Neuvo", version="0.1.0", lifespan=lifespan,
                   description="Advisory assistant for Finland's public employment and business services.")
     app.state.settings, app.state.parts, app.state.service, app.state.sweeper = settings, parts, parts.service, sweeper
-    app.include_router(api.router(parts.service))
+    app.include_router(api.router(parts.service, parts.limits))
     app.include_router(actions.router(parts.sessions, parts.content, settings.rasa_callback_secret, parts.service.faults))
     for router in routers:
         app.include_router(router)
@@ -106,14 +111,20 @@ def create_app(settings: Settings | None = None, extensions: Sequence[Extension]
     async def api_error(request: Request, exc: api.ApiError):
         return api.error(request, exc.status, exc.code)
 
+    @app.exception_handler(api.Rendered)
+    async def rendered(request: Request, exc: api.Rendered):
+        return exc.response
+
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):
-        return api.error(request, 422, "invalid_body")
+        return api.error(request, 422, inputs.error_code(exc.errors(), api.FIELD_ERRORS, "invalid_body"))
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException):
         if exc.status_code == 400:  # e.g. a body that is not UTF-8 JSON
             return api.error(request, 400, "invalid_body")
+        if exc.status_code == 413:  # refused by its Content-Length or while it streamed in, before parsing
+            return api.error(request, 413, "body_too_large")
         return JSONResponse({"error": {"code": f"http_{exc.status_code}", "message": str(exc.detail)}},
                             status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
@@ -122,7 +133,9 @@ def create_app(settings: Settings | None = None, extensions: Sequence[Extension]
         log.exception("unexpected error on %s", request.url.path)
         return api.error(request, 500, "internal")
 
-    app.add_middleware(RequestIds)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes,
+                       prefixes={"/rasa/": settings.max_rasa_body_bytes})  # Rasa's calls carry its tracker
+    app.add_middleware(RequestIds)  # outermost (added last): even a refused request gets an id
 
     def ping() -> None:
         with parts.sessions() as db:

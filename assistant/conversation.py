@@ -30,6 +30,7 @@ from assistant.events import Event, EventKind, record
 from assistant.faults import Faults
 from assistant.i18n import N_, gettext
 from assistant.language import next_language
+from assistant.limits import engine_session_due
 from assistant.logs import request_id
 from assistant.message import BotMessage, MessageDraft, Sender
 from assistant.models import Conversation, Message, utcnow
@@ -341,10 +342,24 @@ class ConversationService:
             log.warning("a turn of %s was taken over by another worker; its reply is dropped here", conversation_id)
             return TurnResult(conversation, customer, [], understood, engine_down)
         await self.faults.pause("replied", conversation_id)
+        if not engine_down:
+            await self._bound_engine_session(conversation_id, customer.seq, stored, metadata)
         if conversation.state == State.HANDOFF_REQUESTED and self.desk is not None:
             handed = await to_thread.run_sync(self.desk.request, conversation_id)
             conversation, stored = handed.conversation, stored + handed.messages
         return TurnResult(conversation, customer, stored, understood, engine_down)
+
+    async def _bound_engine_session(self, conversation_id: str, first_seq: int, stored: list[Message],
+                                    metadata: dict) -> None:
+        """Rasa keeps only a conversation's latest session in its in-memory tracker: start a new one every
+        `rasa_session_messages` messages, so the tracker (and each turn's latency) stays small. Nothing
+        is lost: the conversation's state is ours, in the database, and Rasa's rules look one turn back."""
+        last_seq = max([first_seq, *(m.seq for m in stored)])
+        if engine_session_due(first_seq, last_seq, self.settings.rasa_session_messages):
+            try:
+                await self.engine.send(conversation_id, "/session_start", metadata)
+            except EngineUnavailable as exc:
+                log.info("could not start a new Rasa session for %s: %s", conversation_id, exc)
 
     def _finish(self, claim: Claim, drafts: Sequence[MessageDraft]) -> list[Message] | None:
         """Store the turn's reply and mark the turn done, at once; None (nothing stored) when the claim was

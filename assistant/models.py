@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -105,3 +105,25 @@ class OutboxItem(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class LimitCounter(Base):
+    """How many attempts one limit let through for one subject in one time window (assistant.limits).
+
+    The subject (an address, a username, a conversation) is stored only as a keyed hash inside `key`."""
+    __tablename__ = "limit_counters"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)  # rule:hash(subject):window number
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    expires: Mapped[float] = mapped_column(Float, index=True)  # unix seconds; the row is deleted after
+
+
+class LimitLease(Base):
+    """One open connection counted against its address (web chat sockets): renewed by the worker that
+    holds it, so the sockets of a worker that died stop counting when their leases run out."""
+    __tablename__ = "limit_leases"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(80), index=True)  # rule:hash(address)
+    holder: Mapped[str] = mapped_column(String(36), index=True)   # the worker process
+    expires: Mapped[float] = mapped_column(Float)

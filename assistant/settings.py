@@ -53,6 +53,22 @@ class Settings(BaseSettings):
     queues_file: Path = Field(ROOT / "handoff" / "queues.yml", validation_alias=_env("NEUVO_QUEUES", "queues_file"))
     outbox_retry_s: float = 2.0  # first retry of a failed delivery; doubles up to outbox_retry_max_s
     outbox_retry_max_s: float = 300.0
+    # limits (assistant/limits.py), counted across workers: in Redis when redis_url is set, else in the database
+    max_body_bytes: int = 64 * 1024          # any HTTP request body, refused (413) before it is parsed
+    max_rasa_body_bytes: int = 4 * 1024 * 1024  # Rasa's calls to /rasa/* carry its tracker
+    messages_per_conversation_per_minute: int = 20
+    messages_per_address_per_minute: int = 60
+    conversations_per_address_per_minute: int = 20
+    sockets_per_address: int = 20            # open web chat sockets of one client address
+    socket_lease_s: float = 60.0             # a crashed worker's sockets stop counting after this
+    login_attempts_per_user_address: int = 5  # one username from one address …
+    login_attempts_per_address: int = 20      # … any usernames from one address …
+    login_window_s: float = 15 * 60           # … within this sliding window
+    login_attempts_per_user: int = 10         # one username from all addresses together …
+    login_user_window_s: float = 60.0         # … within this short window: the longest a real user can be kept out
+    # a new Rasa session (its tracker starts empty) on the turn that reaches every this many stored messages,
+    # so Rasa's in-memory tracker and the turn's latency do not grow with the conversation; 0 = never
+    rasa_session_messages: int = 40
     # turn recovery (assistant/turns.py): a claimed turn is any worker's again once its lease runs out; the
     # worker running it renews the lease every third of it, so only a dead or stalled worker loses a turn
     turn_lease_s: float = Field(15.0, validation_alias=_env("TURN_LEASE_S", "turn_lease_s"))

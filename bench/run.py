@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.evaluation import percentile, read_questions  # noqa: E402
-from bench import handoff, notify, webchat  # noqa: E402
+from bench import handoff, limits, notify, webchat  # noqa: E402
 from assistant.runtime import free_port  # noqa: E402
 from channels.server import stack  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
@@ -66,7 +66,8 @@ def main() -> None:
                         queues_file=ROOT / "tests" / "data" / "queues-open.yml")  # any weekday or hour
     api_ms: list[float] = []
     rasa_ms: list[float] = []
-    with stack(settings) as running, httpx.Client(timeout=60) as client:
+    # many simulated customers from one address: this stack has no limits (bench/limits.py measures them)
+    with stack(settings, env=limits.UNLIMITED) as running, httpx.Client(timeout=60) as client:
         for _ in range(ROUNDS):
             for number, text in enumerate(questions):
                 opened = client.post(f"{settings.app_url}/api/v1/conversations", json={}).json()
@@ -81,6 +82,7 @@ def main() -> None:
         memory = {"app": rss_mb(app_pid), "rasa": rss_mb(rasa_pid)}
         webchat_section = webchat.report(settings, questions, lambda: rss_mb(app_pid))
         handoff_section = handoff.report(settings)
+        limits_section = limits.report(settings)
     notify_section = notify.report()  # its own app processes, without Rasa
     report = f"""# Benchmarks
 
@@ -113,6 +115,7 @@ All numbers in one run; latencies interleaved turn by turn so both sides see the
 
 {webchat_section}
 {handoff_section}
+{limits_section}
 {notify_section}
 Dev-set accuracy of the whole pipeline: `assistant eval ../shared/eval/dev.jsonl --json`; pipeline choice:
 `docs/nlu.md`.

@@ -8,8 +8,8 @@ database, and what other workers store (an agent's reply, a transfer) reaches th
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
+import time
 
 from anyio import to_thread
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
@@ -19,10 +19,12 @@ from assistant.api import ERRORS, message_json
 from assistant.app import Assistant
 from assistant.conversation import ConversationNotFound, ConversationService, DuplicateMessage, InvalidMessage
 from assistant.i18n import N_, gettext
+from assistant.limits import Limits, Refused
 from assistant.models import Message
 from assistant.outbox import Outbox, OutputChannel
 from assistant.states import HUMAN, State
 from assistant.updates import Hub
+from channels import frames
 
 log = logging.getLogger("neuvo.webchat")
 
@@ -35,8 +37,9 @@ WS_ERRORS = {
     "invalid_id": N_("A message needs an id of at most 64 characters."),
     "invalid_email": N_("Please give a valid email address."),
     "invalid_phone": N_("Please give a valid phone number."),
+    "too_many_connections": N_("Too many chat windows are open from your address. Close some and try again."),
 }
-MAX_ID = 64
+TYPING_EVERY_S = 2.0  # a customer's typing frames are stored at most this often (the widget sends one per 3 s)
 
 
 class WebChatOutput(OutputChannel):
@@ -56,8 +59,10 @@ OUTPUT = WebChatOutput()
 class ChatSession:
     """One websocket connection: which conversation it speaks for, in which language."""
 
-    def __init__(self, ws: WebSocket, service: ConversationService, hub: Hub, outbox: Outbox):
-        self.ws, self.service, self.hub, self.outbox = ws, service, hub, outbox
+    def __init__(self, ws: WebSocket, service: ConversationService, hub: Hub, outbox: Outbox, limits: Limits):
+        self.ws, self.service, self.hub, self.outbox, self.limits = ws, service, hub, outbox, limits
+        self.address = ws.client.host if ws.client else "unknown"
+        self.typed_at = 0.0
         self.settings = service.settings
         self.key = service.settings.signing_key()
         self.conversation_id: str | None = None
@@ -126,14 +131,27 @@ class ChatSession:
         if self.follower is not None:
             self.follower.cancel()
 
-    async def error(self, code: str) -> None:
+    async def error(self, code: str, client_id: str | None = None, retry_after: int | None = None) -> None:
+        """An error frame in the conversation's language; `id` names the refused message, if there was one."""
         text = WS_ERRORS.get(code) or ERRORS.get(code) or WS_ERRORS["invalid_frame"]
-        await self.ws.send_json({"type": "error", "code": code,
-                                 "message": gettext(self.language, text, limit=self.service.settings.max_message_chars)})
+        frame: dict = {"type": "error", "code": code,
+                       "message": gettext(self.language, text, limit=self.settings.max_message_chars,
+                                          seconds=retry_after)}
+        if client_id is not None:
+            frame["id"] = client_id
+        if retry_after is not None:
+            frame["retry_after"] = retry_after
+        await self.ws.send_json(frame)
 
-    async def start(self, frame: dict) -> None:
+    async def refused(self, client_id: str | None, refusal: Refused) -> None:
+        await self.error("rate_limited", client_id, refusal.retry_after)
+
+    async def start(self, frame: frames.Start) -> None:
+        if refusal := await to_thread.run_sync(self.limits.conversation, self.address):
+            await self.refused(None, refusal)
+            return
         try:
-            conversation = await self.service.start(frame.get("lang"), frame.get("region"), channel="webchat")
+            conversation = await self.service.start(frame.lang, frame.region, channel="webchat")
         except InvalidMessage as exc:
             await self.error(exc.code)
             return
@@ -143,10 +161,9 @@ class ChatSession:
                                  "language": conversation.language})
         self.follow(conversation.id, 0, conversation.state)
 
-    async def resume(self, frame: dict) -> None:
-        conversation_id = tokens.verify(self.key, frame.get("token"))
-        last_seq = frame.get("last_seq", 0)
-        if conversation_id is None or not isinstance(last_seq, int) or isinstance(last_seq, bool):
+    async def resume(self, frame: frames.Resume) -> None:
+        conversation_id, last_seq = tokens.verify(self.key, frame.token), frame.last_seq
+        if conversation_id is None:
             await self.error("invalid_token")
             return
         try:
@@ -162,13 +179,13 @@ class ChatSession:
         await self.send(missed)
         self.follow(conversation.id, max([last_seq, *(m.seq for m in missed)]), conversation.state)
 
-    async def message(self, frame: dict) -> None:
-        client_id, text = frame.get("id"), frame.get("text")
+    async def message(self, frame: frames.CustomerText) -> None:
+        client_id, text = frame.id, frame.text
         if self.conversation_id is None:
-            await self.error("not_started")
+            await self.error("not_started", client_id)
             return
-        if not isinstance(client_id, str) or not 0 < len(client_id) <= MAX_ID:
-            await self.error("invalid_id")
+        if refusal := await to_thread.run_sync(self.limits.message, self.conversation_id, self.address):
+            await self.refused(client_id, refusal)
             return
         conversation = await to_thread.run_sync(self.service.load, self.conversation_id)
         bot_turn = conversation.state not in HUMAN  # a person answers: no bot typing either
@@ -182,7 +199,7 @@ class ChatSession:
             if recovered is not None:
                 await self.send(recovered.messages)
         except InvalidMessage as exc:
-            await self.error(exc.code)
+            await self.error(exc.code, client_id)
         else:
             await self.deliver(client_id, turn.customer_message, turn.messages, turn.conversation.language)
         finally:  # the turn is over: its frames are all sent
@@ -196,52 +213,66 @@ class ChatSession:
         await self.ws.send_json({"type": "ack", "id": client_id, "seq": customer.seq, "duplicate": False})
         await self.send(messages)
 
-    async def leave_message(self, frame: dict) -> None:
+    async def leave_message(self, frame: frames.LeaveMessage) -> None:
         """A message to be answered by email, or a call-back request (docs/handoff.md)."""
-        client_id = frame.get("id")
+        client_id = frame.id
         if self.conversation_id is None or self.service.desk is None:
-            await self.error("not_started")
+            await self.error("not_started", client_id)
             return
-        if not isinstance(client_id, str) or not 0 < len(client_id) <= MAX_ID:
-            await self.error("invalid_id")
+        if refusal := await to_thread.run_sync(self.limits.message, self.conversation_id, self.address):
+            await self.refused(client_id, refusal)
             return
         try:
             left = await to_thread.run_sync(self.service.desk.leave_message, self.conversation_id, client_id,
-                                            frame.get("kind"), frame.get("email"), frame.get("phone"), frame.get("text"))
+                                            frame.kind, frame.email, frame.phone, frame.text)
         except DuplicateMessage as exc:
             await self.ws.send_json({"type": "ack", "id": client_id, "seq": exc.message.seq, "duplicate": True})
         except InvalidMessage as exc:
-            await self.error(exc.code)
+            await self.error(exc.code, client_id)
         else:
             await self.deliver(client_id, left.messages[0], left.messages[1:], left.conversation.language)
 
-    async def typing(self, frame: dict) -> None:
-        if self.conversation_id is not None:
-            await to_thread.run_sync(self.service.set_typing, self.conversation_id, "customer", frame.get("on") is True)
+    async def typing(self, frame: frames.Typing) -> None:
+        """Stored for the agent to see; a burst of typing frames costs one write per TYPING_EVERY_S."""
+        now = time.monotonic()
+        if self.conversation_id is not None and (not frame.on or now - self.typed_at >= TYPING_EVERY_S):
+            self.typed_at = now if frame.on else 0.0
+            await to_thread.run_sync(self.service.set_typing, self.conversation_id, "customer", frame.on)
 
     async def handle(self, raw: str) -> None:
-        if len(raw.encode()) > self.service.settings.max_frame_bytes:
+        if len(raw.encode("utf-8", "surrogatepass")) > self.settings.max_frame_bytes:
             await self.error("frame_too_large")
             return
-        try:
-            frame = json.loads(raw)
-        except ValueError:
-            await self.error("invalid_json")
-            return
-        kind = frame.get("type") if isinstance(frame, dict) else None
-        handler = {"start": self.start, "resume": self.resume, "message": self.message,
-                   "leave_message": self.leave_message, "typing": self.typing}.get(kind) if isinstance(kind, str) else None
-        if kind == "ping":
+        frame = frames.parse(raw)
+        if isinstance(frame, frames.BadFrame):
+            await self.error(frame.code, frame.id)
+        elif isinstance(frame, frames.Ping):
             await self.ws.send_json({"type": "pong"})
-        elif handler is None:
-            await self.error("invalid_frame")
         else:
             async with self.lock:
-                await handler(frame)
+                try:
+                    await self.dispatch(frame)
+                except (WebSocketDisconnect, RuntimeError, ConnectionError):
+                    raise  # the socket is gone: nothing to answer
+                except Exception:  # a bug or a failing database: the customer is told, the socket stays
+                    log.exception("a %s frame failed", frame.type)
+                    await self.error("internal", getattr(frame, "id", None))
+
+    async def dispatch(self, frame: frames.Frame) -> None:
+        if isinstance(frame, frames.Start):
+            await self.start(frame)
+        elif isinstance(frame, frames.Resume):
+            await self.resume(frame)
+        elif isinstance(frame, frames.CustomerText):
+            await self.message(frame)
+        elif isinstance(frame, frames.LeaveMessage):
+            await self.leave_message(frame)
+        elif isinstance(frame, frames.Typing):
+            await self.typing(frame)
 
 
 def router(parts: Assistant) -> APIRouter:
-    service = parts.service
+    service, limits = parts.service, parts.limits
     parts.outbox.register(OUTPUT)
     api = APIRouter()
 
@@ -253,7 +284,12 @@ def router(parts: Assistant) -> APIRouter:
             await ws.close(code=1008)  # before accept: the handshake is refused with HTTP 403
             return
         await ws.accept()
-        session = ChatSession(ws, service, parts.hub, parts.outbox)
+        session = ChatSession(ws, service, parts.hub, parts.outbox, limits)
+        lease = await to_thread.run_sync(limits.open_socket, session.address)
+        if isinstance(lease, Refused):  # told in the page's language, then closed: "try again later"
+            await session.error("too_many_connections", retry_after=lease.retry_after)
+            await ws.close(code=1013)
+            return
         try:
             while True:
                 message = await ws.receive()
@@ -267,5 +303,6 @@ def router(parts: Assistant) -> APIRouter:
             return
         finally:
             session.stop()
+            await to_thread.run_sync(limits.close_socket, lease)
 
     return api

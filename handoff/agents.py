@@ -2,7 +2,9 @@
 
 Passwords are argon2id hashes; a session is a random cookie whose SHA-256 alone is stored (a leaked
 database gives no usable session), kept in the database so every worker knows it, and it ends after
-an idle timeout.
+an idle timeout. Password guessing is limited per username and address, per address and per username
+(`login`, with assistant.limits: counted before the password is checked, so parallel guesses can't
+slip through, and shaped so that a guesser cannot keep the real user out for long).
 """
 from __future__ import annotations
 
@@ -16,17 +18,17 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from assistant.limits import Limits, Refused
 from assistant.models import Conversation, utcnow
 from assistant.states import WAITING, State
-from handoff.models import ConsoleSession, LoginFailure, Role, User
+from handoff.models import ConsoleSession, Role, User
 from nlu.pii import mask_personal_codes
 
 ROLES = tuple(r.value for r in Role)
 LANGUAGES = ("fi", "sv", "en")
 IDLE_TIMEOUT = dt.timedelta(minutes=30)
 MAX_SESSION = dt.timedelta(hours=12)
-ONLINE_WITHIN = dt.timedelta(minutes=2)
-LOCKOUT_AFTER, LOCKOUT_FOR = 5, dt.timedelta(minutes=15)  # failed logins per username, and for how long  # an online agent's console checks in every minute
+ONLINE_WITHIN = dt.timedelta(minutes=2)  # an online agent's console checks in every minute
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not a password")  # unknown users cost the same time as wrong passwords
 
@@ -59,27 +61,34 @@ def create_user(sessions: sessionmaker, username: str, password: str, name: str,
 
 
 class LockedOut(Exception):
-    pass
+    """Too many login attempts lately: `refused` says which limit and when to try again."""
+
+    def __init__(self, refused: Refused):
+        self.refused = refused
+        super().__init__(refused.rule)
 
 
 def authenticate(sessions: sessionmaker, username: str, password: str) -> User | None:
-    """The user with this password, or None; LockedOut after too many failures for the username lately.
-    The username is masked first: an identity code typed into the login form is never stored raw."""
-    username = login_name(username)
+    """The user with this password, or None (unknown users cost the same time as wrong passwords)."""
     with sessions() as db:
-        failures = db.scalar(select(func.count()).select_from(LoginFailure).where(
-            LoginFailure.username == username, LoginFailure.at >= utcnow() - LOCKOUT_FOR))
-        user = db.scalar(select(User).where(User.username == username))
-    if failures >= LOCKOUT_AFTER:
-        raise LockedOut(username)
+        user = db.scalar(select(User).where(User.username == login_name(username)))
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
-        with sessions.begin() as db:
-            db.add(LoginFailure(username=username))
         return None
-    with sessions.begin() as db:
-        db.execute(delete(LoginFailure).where(LoginFailure.username == username))
+    return user
+
+
+def login(sessions: sessionmaker, limits: Limits, username: str, password: str, address: str) -> User | None:
+    """`authenticate` within the login limits: LockedOut (the password is not even checked) when this
+    attempt is over one of them; a correct password does not count as an attempt. The username is
+    masked first: an identity code typed into the login form is never stored or logged raw."""
+    attempt = limits.login(login_name(username), address)
+    if isinstance(attempt, Refused):
+        raise LockedOut(attempt)
+    user = authenticate(sessions, username, password)
+    if user is not None:
+        limits.logged_in(attempt)
     return user
 
 

@@ -9,17 +9,22 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+from collections.abc import Callable
 from pathlib import Path
+from typing import Annotated, Literal
 
 from anyio import to_thread
-from fastapi import APIRouter, Request, WebSocket
+from fastapi import APIRouter, Depends, Request, WebSocket
 from fastapi.responses import FileResponse, JSONResponse, Response
+from pydantic import BaseModel, Field, StrictBool
 from sqlalchemy import select
 
-from assistant.api import request_language
+from assistant import inputs
+from assistant.api import Rendered, client_address, request_language
 from assistant.app import Assistant
 from assistant.conversation import ConversationNotFound, ConversationService, InvalidMessage
 from assistant.i18n import N_, gettext
+from assistant.inputs import Text
 from assistant.models import Conversation, Message, utcnow
 from assistant.states import WAITING, State
 from assistant.updates import is_active
@@ -36,7 +41,7 @@ CSP = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-ur
 ERRORS = {
     "login_required": N_("Please log in."),
     "invalid_login": N_("Wrong username or password."),
-    "locked_out": N_("Too many failed attempts. Try again in 15 minutes."),
+    "locked_out": N_("Too many login attempts. Try again in {minutes} min."),
     "forbidden": N_("You may not do that."),
     "csrf": N_("The request could not be verified. Reload the page and try again."),
     "not_found": N_("Conversation not found."),
@@ -53,6 +58,41 @@ ERRORS = {
 STATUS = {"login_required": 401, "invalid_login": 401, "forbidden": 403, "csrf": 403, "not_found": 404,
           "already_claimed": 409, "locked_out": 429, "not_allowed": 403, "not_held": 409}
 PREVIEW = 120
+
+
+Note = Annotated[Text, Field(max_length=4000)]
+
+
+class Login(BaseModel):
+    username: Annotated[Text, Field(min_length=1, max_length=200)]
+    password: Annotated[str, Field(max_length=1024)]  # as it was set (no normalisation); a lone surrogate is refused
+
+
+class StatusChange(BaseModel):
+    status: Literal["online", "away", "offline"]
+
+
+class AgentText(BaseModel):
+    text: Text
+    internal: StrictBool = False
+
+
+class TypingChange(BaseModel):
+    on: StrictBool = False
+
+
+class Transfer(BaseModel):
+    queue: Annotated[str, Field(max_length=80)] | None = None
+    note: Note | None = None
+
+
+class Release(BaseModel):
+    note: Note | None = None
+
+
+class Closing(BaseModel):
+    outcome: Annotated[str, Field(max_length=80)] | None = None
+    note: Note | None = None
 
 
 def region_name(code: str | None, lang: str) -> str | None:
@@ -211,9 +251,9 @@ def router(parts: Assistant, desk: Desk) -> APIRouter:
     def lang_of(request: Request, user: User | None = None) -> str:
         return user.ui_language if user else request_language(request)
 
-    def fail(request: Request, code: str, user: User | None = None) -> JSONResponse:
+    def fail(request: Request, code: str, user: User | None = None, **values: object) -> JSONResponse:
         message = gettext(lang_of(request, user), ERRORS.get(code, ERRORS["invalid_body"]),
-                          limit=settings.max_message_chars)
+                          limit=settings.max_message_chars, **values)
         return JSONResponse({"error": {"code": code, "message": message}}, status_code=STATUS.get(code, 422))
 
     async def authorised(request: Request, change: bool = True) -> tuple[User, str] | JSONResponse:
@@ -225,17 +265,20 @@ def router(parts: Assistant, desk: Desk) -> APIRouter:
             user.ui_language = request.query_params["lang"]
         if change:
             origin = request.headers.get("origin")
-            token = request.headers.get("x-csrf-token", "")
-            if (origin is not None and origin not in settings.origins) or not hmac.compare_digest(token, csrf):
+            token = inputs.token(request.headers.get("x-csrf-token"))  # None for a malformed (non-ASCII…) value
+            if (origin is not None and origin not in settings.origins) or token is None \
+                    or not hmac.compare_digest(token, csrf):
                 return fail(request, "csrf", user)
         return user, csrf
 
-    async def body(request: Request) -> dict:
-        try:
-            data = await request.json()
-        except ValueError:
-            return {}
-        return data if isinstance(data, dict) else {}
+    async def changing(request: Request) -> tuple[User, str]:
+        """The dependency of every change: a session and its CSRF token, checked before the body is."""
+        found = await authorised(request)
+        if isinstance(found, JSONResponse):
+            raise Rendered(found)
+        return found
+
+    session = Depends(changing)
 
     def page(name: str, media: str) -> Response:
         return FileResponse(STATIC / name, media_type=media, headers={
@@ -259,19 +302,20 @@ def router(parts: Assistant, desk: Desk) -> APIRouter:
         return strings(lang if lang in settings.languages else "fi")
 
     @api.post("/console/api/login")
-    async def login(request: Request):
+    async def login(body: Login, request: Request):
         origin = request.headers.get("origin")
         if origin is not None and origin not in settings.origins:
             return fail(request, "csrf")
-        data = await body(request)
-        username, password = data.get("username"), data.get("password")
-        if not isinstance(username, str) or not isinstance(password, str):
-            return fail(request, "invalid_login")
+        username = body.username.strip()
         try:
-            user = await to_thread.run_sync(agents.authenticate, service.sessions, username.strip(), password)
-        except agents.LockedOut:
-            log.warning("console login locked for %r after repeated failures", agents.login_name(username))
-            return fail(request, "locked_out")
+            user = await to_thread.run_sync(agents.login, service.sessions, parts.limits, username, body.password,
+                                            client_address(request))
+        except agents.LockedOut as exc:
+            log.warning("console login locked for %r after repeated failures (%s)", agents.login_name(username),
+                        exc.refused.rule)
+            response = fail(request, "locked_out", minutes=exc.refused.minutes)
+            response.headers["Retry-After"] = str(exc.refused.retry_after)
+            return response
         if user is None:
             log.warning("failed console login for %r", agents.login_name(username))
             return fail(request, "invalid_login")
@@ -284,10 +328,7 @@ def router(parts: Assistant, desk: Desk) -> APIRouter:
         return response
 
     @api.post("/console/api/logout")
-    async def logout(request: Request):
-        found = await authorised(request)
-        if isinstance(found, JSONResponse):
-            return found
+    async def logout(request: Request, found: tuple[User, str] = session):
         await to_thread.run_sync(console.set_status, found[0], "offline")
         await to_thread.run_sync(agents.close_session, service.sessions, request.cookies.get(COOKIE))
         response = JSONResponse({})
@@ -312,14 +353,8 @@ def router(parts: Assistant, desk: Desk) -> APIRouter:
         return found if isinstance(found, JSONResponse) else {"user": user_json(found[0]), "csrf": found[1]}
 
     @api.post("/console/api/status")
-    async def status(request: Request):
-        found = await authorised(request)
-        if isinstance(found, JSONResponse):
-            return found
-        value = (await body(request)).get("status")
-        if value not in ("online", "away", "offline"):
-            return fail(request, "invalid_body", found[0])
-        return {"user": user_json(await to_thread.run_sync(console.set_status, found[0], value))}
+    async def status(body: StatusChange, found: tuple[User, str] = session):
+        return {"user": user_json(await to_thread.run_sync(console.set_status, found[0], body.status))}
 
     @api.get("/console/api/queues")
     async def queue_list(request: Request):
@@ -331,16 +366,20 @@ def router(parts: Assistant, desk: Desk) -> APIRouter:
 
     @api.get("/console/api/conversations/{conversation_id}")
     async def conversation(conversation_id: str, request: Request):
-        return await read(request, lambda user: console.conversation(user, conversation_id))
+        def view(user: User) -> dict:
+            if inputs.conversation_id(conversation_id) is None:  # no such id can exist: not even a lookup
+                raise ConversationNotFound(conversation_id)
+            return console.conversation(user, conversation_id)
+        return await read(request, view)
 
-    async def act(request: Request, conversation_id: str, step) -> Response:
+    async def act(request: Request, found: tuple[User, str], conversation_id: str,
+                  step: Callable[[User], object]) -> Response:
         """Run one desk step for a logged-in user with a valid CSRF token; errors as JSON."""
-        found = await authorised(request)
-        if isinstance(found, JSONResponse):
-            return found
-        user, data = found[0], await body(request)
+        user = found[0]
+        if inputs.conversation_id(conversation_id) is None:
+            return fail(request, "not_found", user)
         try:
-            result = await to_thread.run_sync(step, user, data)
+            result = await to_thread.run_sync(step, user)
         except ConversationNotFound:
             return fail(request, "not_found", user)
         except NotAllowed as exc:
@@ -357,34 +396,43 @@ def router(parts: Assistant, desk: Desk) -> APIRouter:
         return JSONResponse(await to_thread.run_sync(console.brief, user, conversation_id))
 
     @api.post("/console/api/conversations/{conversation_id}/claim")
-    async def claim(conversation_id: str, request: Request):
-        return await act(request, conversation_id, lambda u, d: desk.claim(conversation_id, u))
+    async def claim(conversation_id: str, request: Request, found: tuple[User, str] = session):
+        return await act(request, found, conversation_id, lambda u: desk.claim(conversation_id, u))
 
     @api.post("/console/api/conversations/{conversation_id}/messages")
-    async def agent_message(conversation_id: str, request: Request):
-        return await act(request, conversation_id,
-                         lambda u, d: desk.answer(conversation_id, u, d.get("text"), d.get("internal") is True))
+    async def agent_message(conversation_id: str, request: Request, body: AgentText,
+                            found: tuple[User, str] = session):
+        return await act(request, found, conversation_id,
+                         lambda u: desk.answer(conversation_id, u, body.text, body.internal))
 
     @api.post("/console/api/conversations/{conversation_id}/typing")
-    async def agent_typing(conversation_id: str, request: Request):
-        def typing(u: User, d: dict) -> None:
+    async def agent_typing(conversation_id: str, request: Request, body: TypingChange | None = None,
+                           found: tuple[User, str] = session):
+        on = body.on if body else False
+
+        def typing(u: User) -> None:
             desk.check_held(conversation_id, u)
-            service.set_typing(conversation_id, "agent", d.get("on") is True)
-        return await act(request, conversation_id, typing)
+            service.set_typing(conversation_id, "agent", on)
+        return await act(request, found, conversation_id, typing)
 
     @api.post("/console/api/conversations/{conversation_id}/transfer")
-    async def transfer(conversation_id: str, request: Request):
-        return await act(request, conversation_id,
-                         lambda u, d: desk.transfer(conversation_id, u, d.get("queue"), d.get("note")))
+    async def transfer(conversation_id: str, request: Request, body: Transfer | None = None,
+                       found: tuple[User, str] = session):
+        body = body or Transfer()
+        return await act(request, found, conversation_id,
+                         lambda u: desk.transfer(conversation_id, u, body.queue, body.note))
 
     @api.post("/console/api/conversations/{conversation_id}/return")
-    async def return_to_bot(conversation_id: str, request: Request):
-        return await act(request, conversation_id, lambda u, d: desk.return_to_bot(conversation_id, u, d.get("note")))
+    async def return_to_bot(conversation_id: str, request: Request, body: Release | None = None,
+                            found: tuple[User, str] = session):
+        note = body.note if body else None
+        return await act(request, found, conversation_id, lambda u: desk.return_to_bot(conversation_id, u, note))
 
     @api.post("/console/api/conversations/{conversation_id}/close")
-    async def close(conversation_id: str, request: Request):
-        return await act(request, conversation_id,
-                         lambda u, d: desk.close(conversation_id, u, d.get("outcome"), d.get("note")))
+    async def close(conversation_id: str, request: Request, body: Closing | None = None,
+                    found: tuple[User, str] = session):
+        body = body or Closing()
+        return await act(request, found, conversation_id, lambda u: desk.close(conversation_id, u, body.outcome, body.note))
 
     @api.get("/console/api/canned")
     async def canned(request: Request, lang: str = "fi"):

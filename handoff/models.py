@@ -1,4 +1,5 @@
-"""The contact centre's tables: accounts, console sessions, failed logins and the handoff audit trail.
+"""The contact centre's tables: accounts, console sessions and the handoff audit trail (failed logins are
+counted by assistant.limits).
 
 They live on the assistant's declarative base (one schema, one migration history), but only `handoff`
 reads or writes them."""
@@ -47,15 +48,6 @@ class ConsoleSession(Base):
     csrf: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_seen: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-
-class LoginFailure(Base):
-    """A failed console login, counted per username to slow down password guessing (any worker)."""
-    __tablename__ = "login_failures"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    username: Mapped[str] = mapped_column(String(80), index=True)
-    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class HandoffEvent(Base):

@@ -20,6 +20,11 @@ from assistant.settings import Settings
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 DATA = Path(__file__).resolve().parent / "data"
 WAIT = 20.0  # seconds a test waits for any one condition (a frame, a stored answer) before it fails
+# A test is one client address doing the work of many customers: its app has no limits (assistant.limits)
+# unless it sets the ones it tests (tests/test_limits.py).
+UNLIMITED = {name: 0 for name in (
+    "messages_per_conversation_per_minute", "messages_per_address_per_minute", "conversations_per_address_per_minute",
+    "sockets_per_address", "login_attempts_per_user_address", "login_attempts_per_address", "login_attempts_per_user")}
 
 
 def wait_for(predicate: Callable[[], Any], timeout: float = WAIT, what: str | None = None, interval: float = 0.05) -> Any:
@@ -95,7 +100,7 @@ def offline_settings(request, sqlite_url: str) -> Settings:
         notifier = os.environ.get("NEUVO_TEST_NOTIFIER", "postgres")
         values = {"database_url": request.getfixturevalue("postgres_url"), "notifier": notifier,
                   "redis_url": request.getfixturevalue("redis_url") if notifier == "redis" else None}
-    return Settings(port=free_port(), rasa_port=free_port(), queues_file=DATA / "queues-open.yml", **values)
+    return Settings(port=free_port(), rasa_port=free_port(), queues_file=DATA / "queues-open.yml", **UNLIMITED, **values)
 
 
 @pytest.fixture(scope="session")
@@ -106,7 +111,7 @@ def stack(tmp_path_factory):
     db = tmp_path_factory.mktemp("e2e") / "neuvo.db"
     settings = Settings(database_url=f"sqlite:///{db}", port=free_port(), rasa_port=free_port(),
                         queues_file=DATA / "queues-open.yml")
-    with product_stack(settings) as running:
+    with product_stack(settings, env={name: str(value) for name, value in UNLIMITED.items()}) as running:
         yield running
 
 

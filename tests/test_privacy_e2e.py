@@ -64,7 +64,11 @@ def send_webchat(url: str, i: int, shape: Shape) -> str:
     leave-a-message form's contact fields (refused) and text (stored masked)."""
     lang, text = sentence(i, shape)
     with connect(f"{url}/ws/chat?lang={lang}", open_timeout=WAIT) as ws:
-        ws.send(json.dumps({"type": "start", "lang": lang, **({"region": shape.value} if len(shape.value) <= 20 else {})}))
+        if len(shape.value) <= 20:  # a region is a region code: the value is refused, and nothing is stored
+            ws.send(json.dumps({"type": "start", "lang": lang, "region": shape.value}))
+            refused = frames_until(ws, lambda f: f.get("type") in ("started", "error"))[-1]
+            assert refused.get("code") == "invalid_region", refused
+        ws.send(json.dumps({"type": "start", "lang": lang}))
         started = frames_until(ws, lambda f: f.get("type") in ("started", "error"))[-1]
         assert started["type"] == "started", started
         ws.send(json.dumps({"type": "message", "id": shape.value, "text": text}))

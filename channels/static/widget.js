@@ -538,6 +538,7 @@
 
   // ---------------------------------------------------------------- websocket
   var ws = null, ready = false, attempts = 0, retryTimer = null, pingTimer = null, lost = false, statusTimer = null;
+  var refusedUntil = 0; // too many sockets from this address: no new one before this time
 
   function frame(obj) {
     if (ws && ws.readyState === 1) {
@@ -571,7 +572,7 @@
     sock.onopen = function () {
       if (sock !== ws) return;
       if (state.token) frame({ type: "resume", token: state.token, last_seq: state.last_seq });
-      else frame(REGION ? { type: "start", lang: state.lang, region: REGION } : { type: "start", lang: state.lang });
+      else frame(startFrame());
       clearInterval(pingTimer);
       pingTimer = setInterval(function () { frame({ type: "ping" }); }, 25000);
     };
@@ -588,7 +589,7 @@
       clearInterval(pingTimer);
       showTyping(false);
       lost = true;
-      showStatus(S.connection_lost);
+      if (Date.now() >= refusedUntil) showStatus(S.connection_lost); // else the refusal's message stays
       scheduleReconnect();
     };
     sock.onerror = function () { /* onclose follows */ };
@@ -597,6 +598,7 @@
   function scheduleReconnect() {
     if (retryTimer) return;
     var delay = Math.min(10000, 500 * Math.pow(2, attempts)) * (0.75 + Math.random() * 0.5);
+    delay = Math.max(delay, refusedUntil - Date.now());
     attempts++;
     retryTimer = setTimeout(connect, delay);
   }
@@ -687,7 +689,24 @@
     if (m.event) applyEvent(m);
   }
 
+  // Errors that refuse a message for now, not for good: it stays pending and is sent again.
+  var RETRY_LATER = { rate_limited: true, not_started: true, internal: true };
+  var retryTimers = {};
+
+  function resendLater(p, seconds) {
+    clearTimeout(retryTimers[p.id]);
+    retryTimers[p.id] = setTimeout(function () {
+      delete retryTimers[p.id];
+      if (ready && pendingIndex(p.id) >= 0) frame(p.frame || { type: "message", id: p.id, text: p.text });
+    }, Math.max(1, Math.min(600, Number(seconds) || 5)) * 1000);
+  }
+
+  function startFrame() {
+    return REGION ? { type: "start", lang: state.lang, region: REGION } : { type: "start", lang: state.lang };
+  }
+
   function onError(f) {
+    var message = typeof f.message === "string" && f.message ? f.message : S.error;
     if (f.code === "invalid_token") {
       // The conversation cannot be resumed: start a new one, keeping unsent messages.
       state.token = null;
@@ -698,35 +717,52 @@
       save();
       renderAll();
       renderMode();
-      frame(REGION ? { type: "start", lang: state.lang, region: REGION } : { type: "start", lang: state.lang });
+      frame(startFrame());
       return;
     }
+    if (f.code === "invalid_region" && !state.token && REGION) {
+      REGION = null; // the page's data-region is no region code: chat without one
+      frame(startFrame());
+      return;
+    }
+    if (f.code === "rate_limited" && typeof f.id !== "string" && !state.token) { // the start itself: try again
+      setTimeout(function () { if (ws && !ready && !state.token) frame(startFrame()); },
+        Math.max(1, Number(f.retry_after) || 5) * 1000);
+      showStatus(message, true);
+      return;
+    }
+    if (f.code === "too_many_connections") {
+      refusedUntil = Date.now() + Math.max(1, Number(f.retry_after) || 10) * 1000;
+      showStatus(message);
+      return; // the server closes this socket; the next try waits (scheduleReconnect)
+    }
+    // The refused frame: named by its id, or (an older server) the oldest unacknowledged one.
+    var at = typeof f.id === "string" ? pendingIndex(f.id) : -1;
     var contactError = f.code === "invalid_email" || f.code === "invalid_phone";
-    if (contactError || f.code === "empty_message" || f.code === "message_too_long" || f.code === "invalid_id") {
-      // The oldest unacknowledged frame was refused (answers come in order): do not resend it forever.
-      var at = 0;
+    if (at < 0 && typeof f.id !== "string") {
       if (contactError) {
-        at = -1;
         for (var i = 0; i < state.pending.length && at < 0; i++) if (state.pending[i].frame) at = i;
+      } else if (f.code === "empty_message" || f.code === "message_too_long" || f.code === "invalid_id") {
+        at = state.pending.length ? 0 : -1;
       }
-      if (at >= 0 && state.pending[at] && state.pending[at].frame) {
-        var bad = state.pending.splice(at, 1)[0];
+    }
+    var p = at >= 0 ? state.pending[at] : null;
+    if (p && RETRY_LATER[f.code] && (f.code !== "internal" || (p.failed = (p.failed || 0) + 1) < 3)) {
+      resendLater(p, f.retry_after); // an internal error is tried three times, then the message is dropped
+    } else if (p) {
+      // Refused as invalid: never sent again (not on this socket, not after a reconnect).
+      state.pending.splice(at, 1);
+      if (p.frame) {
         save();
-        contactRefused(bad.frame, f.code, typeof f.message === "string" && f.message ? f.message : S.error);
+        contactRefused(p.frame, f.code, message);
         return;
       }
-    }
-    if (f.code === "empty_message" || f.code === "message_too_long" || f.code === "invalid_id") {
-      // The oldest unacknowledged message was refused: do not resend it forever.
-      var refused = state.pending.shift();
-      if (refused) {
-        state.messages = state.messages.filter(function (m) { return m.id !== refused.id; });
-        save();
-        renderAll();
-      }
+      state.messages = state.messages.filter(function (m) { return m.id !== p.id; });
+      save();
+      renderAll();
       showTyping(false);
     }
-    showStatus(typeof f.message === "string" && f.message ? f.message : S.error, true);
+    showStatus(message, true);
   }
 
   // ---------------------------------------------------------------- open / close / rating
