@@ -6,7 +6,6 @@ import os
 import queue
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from appserver import postgres_database
 from assistant.runtime import free_port
 from assistant.settings import Settings
 
@@ -140,22 +140,13 @@ def ask(client: httpx.Client, text: str, conversation: tuple[str, dict] | None =
 @pytest.fixture
 def postgres_url():
     """A throwaway database on the local PostgreSQL server (skipped where there is none)."""
-    import psycopg
-    admin = os.environ.get("NEUVO_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
-    name = f"neuvo_test_{uuid.uuid4().hex[:8]}"
-    try:
-        with psycopg.connect(admin, autocommit=True, connect_timeout=3) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"no PostgreSQL server: {exc}")
-    yield admin.rsplit("/", 1)[0] + f"/{name}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    with postgres_database() as url:
+        yield url
 
 
-@pytest.fixture
-def redis_url() -> str:
-    """The local Redis server (skipped where there is none). Its pub/sub is server-wide: use own channels."""
+def local_redis() -> str:
+    """The local Redis server's URL (the test is skipped where there is none). Its pub/sub is server-wide:
+    tests use channels of their own."""
     import redis
     url = os.environ.get("NEUVO_TEST_REDIS", "redis://127.0.0.1:6379/0")
     try:
@@ -164,3 +155,8 @@ def redis_url() -> str:
     except redis.RedisError as exc:
         pytest.skip(f"no Redis server: {exc}")
     return url
+
+
+@pytest.fixture
+def redis_url() -> str:
+    return local_redis()

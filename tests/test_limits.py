@@ -28,7 +28,7 @@ from assistant.limits import Limits, Refused, Rule, Taken, engine_session_due, w
 from assistant.settings import Settings
 from channels.server import create_app, migrate
 from channels.webchat import WS_ERRORS
-from conftest import UNLIMITED, WAIT
+from conftest import UNLIMITED, WAIT, local_redis
 from handoff.agents import create_user
 from handoff.console import ERRORS as CONSOLE_ERRORS
 
@@ -47,18 +47,7 @@ def backend(request, tmp_path_factory) -> Iterator[dict]:
         yield {"database_url": f"sqlite:///{tmp_path_factory.mktemp('limits') / 'neuvo.db'}"}
         return
     with postgres_database() as url:
-        yield {"database_url": url, **({"redis_url": _redis()} if request.param == "redis" else {})}
-
-
-def _redis() -> str:
-    import redis
-    url = "redis://127.0.0.1:6379/0"
-    try:
-        with redis.Redis.from_url(url, socket_connect_timeout=1) as client:
-            client.ping()
-    except redis.RedisError as exc:
-        pytest.skip(f"no Redis server: {exc}")
-    return url
+        yield {"database_url": url, **({"redis_url": local_redis()} if request.param == "redis" else {})}
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +85,7 @@ def counters(request, offline_settings) -> Settings:
     if request.param == "sqlite":
         settings = offline_settings.replace(redis_url=None, notifier="auto")
     else:
-        redis_url = _redis() if request.param == "redis" else None
+        redis_url = local_redis() if request.param == "redis" else None
         settings = offline_settings.replace(database_url=request.getfixturevalue("postgres_url"), redis_url=redis_url,
                                             notifier="redis" if redis_url else "auto")
     migrate(settings.database_url)
