@@ -80,19 +80,11 @@ def _is_marked(clause: str, start: int, end: int) -> bool:
     )
 
 
-def _clauses(text: str) -> Iterator[tuple[int, str]]:
-    """(offset, clause) pairs: sentences split at ';' and ', ' so a past tense only marks its own clause."""
+def _split(text: str, separator: re.Pattern[str]) -> Iterator[tuple[int, str]]:
+    """(offset, part) pairs of `text` cut at `separator` (the separators themselves left out)."""
     offset = 0
-    for part in re.split(r"(;\s*|,\s+)", text):
-        if not CLAUSE_END.fullmatch(part):
-            yield offset, part
-        offset += len(part)
-
-
-def _sentences(text: str) -> Iterator[tuple[int, str]]:
-    offset = 0
-    for part in re.split(r"((?<=[.!?])\s+)", text):
-        if not SENTENCE_END.fullmatch(part):
+    for part in re.split(f"({separator.pattern})", text):
+        if not separator.fullmatch(part):
             yield offset, part
         offset += len(part)
 
@@ -108,7 +100,7 @@ def check(text: str, reviewed_year: int) -> list[Stale]:
     """Currency problems in one customer-facing text of an entry reviewed in `reviewed_year`."""
     text = " ".join(text.split())
     problems: list[Stale] = []
-    for start, clause in _clauses(text):
+    for start, clause in _split(text, CLAUSE_END):
         for match in _years(clause):
             year = int(match["year"])
             last = int(match["end"] or year)
@@ -121,7 +113,7 @@ def check(text: str, reviewed_year: int) -> list[Stale]:
                 f"in {reviewed_year}, or mark the year as a start ('1.1.{year} alkaen', 'sedan {year}') "
                 f"or as history ('vuoteen {year} asti', '… oli …', 'until {year}')",
                 token, text[:where].count(token)))
-    for start, sentence in _sentences(text):
+    for start, sentence in _split(text, SENTENCE_END):
         amount = EURO_AMOUNT.search(sentence)
         if amount and not any(True for _ in _years(sentence)):
             token = re.split(r"[\s\u00a0]", amount.group(0))[0]

@@ -13,7 +13,6 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -21,6 +20,7 @@ import websockets
 from fastapi.testclient import TestClient
 
 from appserver import App, app_process, postgres_database
+from bench.run import rss_mb
 from assistant.api import ERRORS
 from assistant.db import session_factory
 from assistant.i18n import gettext
@@ -292,19 +292,6 @@ def test_a_guess_from_many_addresses_keeps_the_real_user_out_for_about_a_minute_
 
 # -- bodies -------------------------------------------------------------------------------------------
 
-def rss_mb(app: App) -> float:
-    """Resident memory of the app's processes (uvicorn's supervisor and its workers)."""
-    total = 0
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
-        except OSError:
-            continue
-        if status.parent.name == str(app.process.pid) or fields.get("PPid", "").strip() == str(app.process.pid):
-            total += int(fields.get("VmRSS", "0 kB").split()[0])
-    return total / 1024
-
-
 def answer_of(sock: socket.socket) -> tuple[int, dict]:
     """Read one HTTP answer whole: its status and its JSON body."""
     sock.settimeout(WAIT)
@@ -346,7 +333,7 @@ def stream(app: App, path: str, total: int) -> tuple[tuple[int, dict], int]:
 
 
 def test_an_oversize_body_is_refused_before_it_is_parsed(app):
-    before = rss_mb(app)
+    before = rss_mb(app.process.pid)
     with socket.create_connection(("127.0.0.1", app.port)) as sock:  # it says 100 MB: refused unread
         sock.sendall(b"POST /api/v1/conversations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                      b"Accept-Language: sv\r\nContent-Length: 100000000\r\n\r\n")
@@ -355,7 +342,7 @@ def test_an_oversize_body_is_refused_before_it_is_parsed(app):
     (status, body), sent = stream(app, "/api/v1/conversations", 100_000_000)  # it says nothing: counted as it comes
     assert (status, body["error"]["code"]) == (413, "body_too_large")
     assert sent < 20_000_000  # answered while the rest was still on its way
-    assert rss_mb(app) - before < 20  # the 64 KiB read were all the app held
+    assert rss_mb(app.process.pid) - before < 20  # the 64 KiB read were all the app held
     with client(app, "127.0.0.41") as http:
         big = http.post("/console/api/login", content=b"x" * 100_000, headers={"Content-Type": "application/json"})
         assert big.status_code == 413 and big.json()["error"]["code"] == "body_too_large"
