@@ -19,7 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import sessionmaker
 from starlette.exceptions import HTTPException
 
-from assistant import actions, api, inputs, logfilter
+from assistant import actions, api, inputs, logfilter, retention
 from assistant.body_limit import BodyLimit
 from assistant.content import ContentProvider
 from assistant.conversation import ConversationService
@@ -81,6 +81,8 @@ def create_app(settings: Settings | None = None, extensions: Sequence[Extension]
     settings = parts.settings
     routers = [extension(parts) for extension in extensions]  # may register output channels on the outbox
     sweeper = Sweeper(parts.service.recover_due, settings.turn_sweep_s)  # turns a crashed worker left unfinished
+    retention_sweeper = Sweeper(lambda: to_thread.run_sync(retention.purge, parts.sessions, settings.retention_days),
+                                settings.retention_sweep_s, "old conversation(s) deleted")
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
@@ -90,9 +92,11 @@ def create_app(settings: Settings | None = None, extensions: Sequence[Extension]
         await parts.outbox.startup()
         await parts.limits.start()
         await sweeper.start()
+        await retention_sweeper.start()
         try:
             yield
         finally:  # a turn still running is cancelled here: it stays claimed and another worker takes it up
+            await retention_sweeper.stop()
             await sweeper.stop()
             await parts.limits.stop()
             await parts.outbox.shutdown()

@@ -39,9 +39,15 @@ class Settings(BaseSettings):
     languages: tuple[str, ...] = ("fi", "sv", "en")
     default_language: str = "fi"
     log_dir: Path = ROOT / "var" / "log"
-    # web chat and console origins besides the app's own (ALLOWED_ORIGINS, comma-separated)
+    # the app's own origins besides http://HOST:PORT (ALLOWED_ORIGINS, comma-separated: e.g. behind a proxy)
     allowed_origins: Annotated[tuple[str, ...], NoDecode] = Field(
         (), validation_alias=_env("ALLOWED_ORIGINS", "allowed_origins"))
+    # websites that embed the widget (WIDGET_ORIGINS, comma-separated), besides `assistant sites allow`
+    widget_origins: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), validation_alias=_env("WIDGET_ORIGINS", "widget_origins"))
+    # conversations without activity for this many days are deleted (assistant/retention.py); 0 = kept
+    retention_days: int = Field(180, validation_alias=_env("RETENTION_DAYS", "retention_days"))
+    retention_sweep_s: float = 3600.0  # how often a worker looks for such conversations
     # signs conversation tokens and derives the Rasa secrets; by default a random key kept in var/secret.key
     secret: str = Field("", validation_alias=_env("NEUVO_SECRET", "secret"))
     token_ttl_s: int = Field(24 * 3600, validation_alias=_env("TOKEN_TTL_S", "token_ttl_s"))
@@ -92,7 +98,7 @@ class Settings(BaseSettings):
         "", validation_alias=_env("NEUVO_FAULT_PAUSE_AT", "fault_pause_at"))
     fault_pause_s: float = Field(60.0, validation_alias=_env("NEUVO_FAULT_PAUSE_S", "fault_pause_s"))
 
-    @field_validator("allowed_origins", mode="before")
+    @field_validator("allowed_origins", "widget_origins", mode="before")
     @classmethod
     def _split(cls, value: object) -> object:
         return tuple(o.strip() for o in value.split(",") if o.strip()) if isinstance(value, str) else value

@@ -135,10 +135,10 @@ def _renew(sessions: sessionmaker, claims: list[Claim], lease_s: float) -> None:
 
 class Sweeper:
     """Runs `sweep` at once and then every `interval_s` in the app's loop (the lifespan starts and stops
-    it): a worker takes up the turns that a dead worker, or this one before a restart, left unfinished."""
+    it): e.g. a worker takes up the turns that a dead worker, or this one before a restart, left unfinished."""
 
-    def __init__(self, sweep: Callable[[], Awaitable[int]], interval_s: float):
-        self.sweep, self.interval_s = sweep, interval_s
+    def __init__(self, sweep: Callable[[], Awaitable[int]], interval_s: float, what: str = "unfinished turn(s) taken up"):
+        self.sweep, self.interval_s, self.what = sweep, interval_s, what
         self.passes = 0  # sweeps done (the tests wait for the one at startup)
         self._task: asyncio.Task | None = None
 
@@ -152,11 +152,11 @@ class Sweeper:
     async def _run(self) -> None:
         while True:
             try:
-                recovered = await self.sweep()
-                if recovered or not self.passes:
-                    log.info("%s: took up %d unfinished turn(s)", "startup sweep" if not self.passes else "sweep",
-                             recovered, extra={"recovered": recovered, "sweep": self.passes})
+                done = await self.sweep()
+                if done or not self.passes:
+                    log.info("%s: %d %s", "startup sweep" if not self.passes else "sweep", done, self.what,
+                             extra={"done": done, "sweep": self.passes})
             except Exception:
-                log.exception("the turn recovery sweep failed")
+                log.exception("a sweep failed (%s)", self.what)
             self.passes += 1
             await asyncio.sleep(self.interval_s)

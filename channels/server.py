@@ -18,6 +18,7 @@ from assistant.app import Assistant
 from assistant.app import create_app as assistant_app
 from assistant.runtime import Stack
 from assistant.settings import Settings
+from channels import cli as channels_cli
 from channels import webchat, widget
 from handoff import cli as handoff_cli
 from handoff import console
@@ -25,7 +26,8 @@ from handoff.desk import Desk
 from handoff.queues import queues
 
 APP = "channels.server:create_app"
-MIGRATIONS = [Path(__file__).resolve().parent.parent / "handoff" / "migrations" / "versions"]
+ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS = [ROOT / "handoff" / "migrations" / "versions", ROOT / "channels" / "migrations" / "versions"]
 
 
 def migrate(url: str) -> None:
@@ -48,7 +50,7 @@ def stack(settings: Settings, **options) -> Stack:
 
 
 def main(argv: list[str] | None = None) -> int:
-    return cli.main(cli.Wiring(stack=stack, migrate=migrate, commands=[handoff_cli.register]), argv)
+    return cli.main(cli.Wiring(stack=stack, migrate=migrate, commands=[handoff_cli.register, channels_cli.register]), argv)
 
 
 if __name__ == "__main__":

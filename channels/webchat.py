@@ -25,6 +25,7 @@ from assistant.outbox import Outbox, OutputChannel
 from assistant.states import HUMAN, State
 from assistant.updates import Hub
 from channels import frames
+from channels.sites import Sites
 
 log = logging.getLogger("neuvo.webchat")
 
@@ -273,14 +274,16 @@ class ChatSession:
 
 def router(parts: Assistant) -> APIRouter:
     service, limits = parts.service, parts.limits
+    sites = Sites(parts.settings, parts.sessions)
     parts.outbox.register(OUTPUT)
     api = APIRouter()
 
     @api.websocket("/ws/chat")
     async def chat(ws: WebSocket) -> None:
         origin = ws.headers.get("origin")
-        if origin is not None and origin not in service.settings.origins:
-            log.warning("refused a web chat connection from origin %s", origin)
+        if not await to_thread.run_sync(sites.allows, origin):  # the widget checks first (/widget/config.json)
+            log.warning("refused a web chat connection from origin %s: not on the embedding allow-list "
+                        "(assistant sites allow)", origin)
             await ws.close(code=1008)  # before accept: the handshake is refused with HTTP 403
             return
         await ws.accept()

@@ -42,9 +42,11 @@ WIDGET_STRINGS: dict[str, str] = {
     "queue_position_short": N_("You are number {position} in the queue."),
     # leave a message / call back form (titles as on the no_agents buttons of handoff/desk.py)
     "leave_message_title": N_("Leave a message"),
-    "leave_message_intro": N_("An expert will reply to you by email."),
+    "leave_message_intro": N_("An expert will answer by email, usually within two working days. We use your address "
+                              "only for this answer."),
     "callback_title": N_("Ask for a call back"),
-    "callback_intro": N_("An expert will call you back."),
+    "callback_intro": N_("An expert will call you back, usually within two working days. We use your number only "
+                         "for this call."),
     "email_label": N_("Email address"),
     "phone_label": N_("Phone number"),
     "message_label": N_("Message"),
@@ -59,6 +61,20 @@ WIDGET_STRINGS: dict[str, str] = {
     "error_text_empty": N_("Write your message."),
     "message_sent": N_("Your message has been sent."),
     "callback_sent": N_("Your call back request has been sent."),
+    # the greeting on open: what Neuvo helps with, where its answers come from, examples, privacy
+    "greeting": N_("Hi! I am Neuvo, a virtual assistant. I answer questions about job seeking, recruiting, "
+                   "starting and growing a business, and public funding."),
+    "catalogue_note": N_("My answers come from the public service catalogue of the employment and business services."),
+    "examples_label": N_("Example questions"),
+    "example_1": N_("How do I register as a jobseeker?"),
+    "example_2": N_("How do I apply for a start-up grant?"),
+    "example_3": N_("What support can I get for hiring an employee?"),
+    "privacy_notice": N_("Please do not send your personal identity code. Conversations are deleted after {days} days."),
+    "privacy_link": N_("How we handle your data"),
+    # the message limit, visible before sending
+    "chars_counter": N_("{count}/{max} characters"),
+    "too_long": N_("Your message is {over} characters too long (at most {max}). Shorten it to send it."),
+    "error_text_too_long": N_("The message is {over} characters too long (at most {max})."),
 }
 
 

@@ -44,7 +44,8 @@ TEXTS = {
     "queued": N_("You are number {position} in the queue for {queue}. Estimated wait: about {minutes} min. "
                  "An expert will reply here; the bot will not answer meanwhile."),
     "closed_hours": N_("Our experts for {queue} are not available right now. The service opens again {when}."),
-    "busy": N_("All our experts for {queue} are busy right now."),
+    "busy": N_("All our experts for {queue} are busy right now."),  # online, every chat slot taken
+    "nobody_online": N_("Nobody from {queue} is online right now."),  # open hours, but no expert logged in
     "unavailable": N_("Our experts for {queue} are not available right now."),
     "offer": N_("You can leave a message, and we will answer by email, or ask us to call you back."),
     "leave_message": N_("Leave a message"),
@@ -57,6 +58,11 @@ TEXTS = {
     "returned_to_bot": N_("{agent} has left the conversation. You can continue with the bot."),
     "closed": N_("{agent} has closed the conversation. Thank you for contacting us!"),
 }
+
+
+#: Why nobody can chat now (handoff.queues.Route.reason) → what the customer is told: a customer who
+#: knows everyone is busy may try again soon; one told nobody is online should rather leave a message.
+UNAVAILABLE = {"closed": "unavailable", "no_agents": "nobody_online", "full": "busy"}
 
 
 class NotAllowed(Exception):
@@ -156,7 +162,7 @@ class Desk:
                                     note=chosen.reason))
                 opens = chosen.queue.hours.next_opening(now) if chosen.reason == "closed" else None
                 why = gettext(lang, TEXTS["closed_hours"], queue=name, when=when(opens, lang)) if opens else \
-                    gettext(lang, TEXTS["unavailable" if chosen.reason == "closed" else "busy"], queue=name)
+                    gettext(lang, TEXTS[UNAVAILABLE[chosen.reason]], queue=name)
                 drafts = [MessageDraft(Sender.SYSTEM, f"{why} {gettext(lang, TEXTS['offer'])}", language=lang,
                                        event="no_agents",
                                        details={"queue": chosen.queue.id, "queue_name": name, "reason": chosen.reason},

@@ -103,6 +103,8 @@ def test_swedish_conversations_go_only_to_swedish_speaking_agents(app):
     assert turn["state"] == "no_agents" and turn["messages"][-1]["event"] == "no_agents"
     assert [b["payload"] for b in turn["messages"][-1]["buttons"]] == ["/leave_message", "/callback"]
     assert "Lämna ett meddelande" in str(turn["messages"][-1]["buttons"])
+    assert "Ingen av våra sakkunniga" in turn["messages"][-1]["text"]  # nobody online: not "everyone is busy"
+    assert "upptagna" not in turn["messages"][-1]["text"]
 
     sven = Agent(app, "sven")
     _, second, turn = customer(app, "/request_human", lang="sv")
@@ -327,3 +329,16 @@ def test_password_guessing_is_locked_out(offline_settings):
     assert locked.status_code == 429 and int(locked.headers["Retry-After"]) > 0
     assert locked.json()["error"]["message"].startswith("För många inloggningsförsök. Försök igen om ")
     Agent(app, "sven")  # other accounts are not affected
+
+
+def test_everyone_busy_is_told_apart_from_nobody_online(app):
+    """A full queue (experts online, every chat slot and waiting place taken) says so: the customer knows
+    trying again soon may work, while "nobody is online" suggests leaving a message."""
+    nobody = customer(app, "/request_human")[2]["messages"][-1]
+    assert nobody["details"]["reason"] == "no_agents" and "ei ole juuri nyt paikalla" in nobody["text"]
+    Agent(app, "anna")  # online, three chat slots: room for 3 + 4 waiting customers
+    for _ in range(7):
+        assert customer(app, "/request_human")[2]["state"] == "queued"
+    full = customer(app, "/request_human")[2]
+    assert full["state"] == "no_agents" and full["messages"][-1]["details"]["reason"] == "full"
+    assert "varattuina" in full["messages"][-1]["text"] and "paikalla" not in full["messages"][-1]["text"]

@@ -14,7 +14,8 @@
   var LANG_NAMES = { fi: "Suomi", sv: "Svenska", en: "English" };
   var STORE_KEY = "neuvo-widget";
   var MAX_STORED = 200;
-  var MAX_CHARS = 2000;
+  var MAX_CHARS = 2000;     // the server's max_message_chars, from /widget/config.json
+  var RETENTION_DAYS = 180; // how long conversations are kept (the privacy notice), from the same
 
   function pickLang(value) {
     value = (value || "").toLowerCase().slice(0, 2);
@@ -52,9 +53,9 @@
     queue_position: "You are number {position} in the queue. Estimated wait about {minutes} min.",
     queue_position_short: "You are number {position} in the queue.",
     leave_message_title: "Leave a message",
-    leave_message_intro: "An expert will reply to you by email.",
+    leave_message_intro: "An expert will answer by email, usually within two working days. We use your address only for this answer.",
     callback_title: "Ask for a call back",
-    callback_intro: "An expert will call you back.",
+    callback_intro: "An expert will call you back, usually within two working days. We use your number only for this call.",
     email_label: "Email address",
     phone_label: "Phone number",
     message_label: "Message",
@@ -68,7 +69,18 @@
     error_phone_invalid: "Check the phone number, for example 040 123 4567 or +358 40 123 4567.",
     error_text_empty: "Write your message.",
     message_sent: "Your message has been sent.",
-    callback_sent: "Your call back request has been sent."
+    callback_sent: "Your call back request has been sent.",
+    greeting: "Hi! I am Neuvo, a virtual assistant. I answer questions about job seeking, recruiting, starting and growing a business, and public funding.",
+    catalogue_note: "My answers come from the public service catalogue of the employment and business services.",
+    examples_label: "Example questions",
+    example_1: "How do I register as a jobseeker?",
+    example_2: "How do I apply for a start-up grant?",
+    example_3: "What support can I get for hiring an employee?",
+    privacy_notice: "Please do not send your personal identity code. Conversations are deleted after {days} days.",
+    privacy_link: "How we handle your data",
+    chars_counter: "{count}/{max} characters",
+    too_long: "Your message is {over} characters too long (at most {max}). Shorten it to send it.",
+    error_text_too_long: "The message is {over} characters too long (at most {max})."
   };
   var S = copy(DEFAULTS);
 
@@ -195,18 +207,38 @@
   typing.appendChild(dots);
   typing.appendChild(typingText);
 
+  // The greeting: what Neuvo helps with, where its answers come from, and the privacy notice.
+  var intro = el("div", "neuvo-msg neuvo-msg-bot neuvo-intro");
+  var introText = el("p", "neuvo-intro-text");
+  var introNote = el("p", "neuvo-intro-note");
+  var privacyLine = el("p", "neuvo-privacy");
+  var privacyText = el("span");
+  var privacyLink = el("a", "neuvo-link", { target: "_blank", rel: "noopener noreferrer" });
+  privacyLine.appendChild(privacyText);
+  privacyLine.appendChild(document.createTextNode(" "));
+  privacyLine.appendChild(privacyLink);
+  intro.appendChild(introText);
+  intro.appendChild(introNote);
+  intro.appendChild(privacyLine);
+
   var queueLine = el("div", "neuvo-queue", { role: "status" }); // the place in the queue, read out when it changes
   var status = el("div", "neuvo-status", { role: "status" });
-  var quick = el("div", "neuvo-quick-replies");
+  var quick = el("div", "neuvo-quick-replies", { role: "group" });
   quick.hidden = true;
 
   var form = el("form", "neuvo-form");
   var inputLabel = el("label", "neuvo-visually-hidden", { "for": uid + "-input" });
-  var input = el("textarea", "neuvo-input", { id: uid + "-input", rows: "2", maxlength: String(MAX_CHARS) });
+  var input = el("textarea", "neuvo-input", { id: uid + "-input", rows: "2", "aria-describedby": uid + "-counter" });
   var sendBtn = el("button", "neuvo-send", { type: "submit" });
+  // No maxlength: a browser would cut a pasted text silently. The counter says how long it is, and at
+  // the limit a notice says by how much it is over; the text stays until the customer shortens it.
+  var counter = el("p", "neuvo-counter", { id: uid + "-counter" });
+  var limitNotice = el("p", "neuvo-limit", { id: uid + "-limit", role: "alert" });
   form.appendChild(inputLabel);
   form.appendChild(input);
   form.appendChild(sendBtn);
+  form.appendChild(counter);
+  form.appendChild(limitNotice);
 
   var actions = el("div", "neuvo-actions");
   var humanBtn = el("button", "neuvo-human", { type: "button" });
@@ -263,7 +295,7 @@
   }
   var fEmail = field("email", "input", { type: "email", name: "email", autocomplete: "email", maxlength: "254", spellcheck: "false" });
   var fPhone = field("phone", "input", { type: "tel", name: "phone", autocomplete: "tel", maxlength: "40" });
-  var fText = field("text", "textarea", { name: "text", rows: "3", maxlength: String(MAX_CHARS) });
+  var fText = field("text", "textarea", { name: "text", rows: "3" });
   var contactButtons = el("div", "neuvo-contact-buttons");
   var contactSubmit = el("button", "neuvo-send", { type: "submit" });
   var contactCancel = el("button", "neuvo-secondary", { type: "button" });
@@ -285,7 +317,6 @@
   root.appendChild(launcher);
 
   function mount() { document.body.appendChild(root); }
-  if (document.body) mount(); else document.addEventListener("DOMContentLoaded", mount);
 
   function renderLabels() {
     root.setAttribute("lang", state.lang);
@@ -303,8 +334,29 @@
     ratingLabels.forEach(function (lab, i) { setText(lab, S["rating_" + (i + 1)]); });
     setText(ratingSubmit, S.rating_submit);
     setText(ratingSkip, S.skip);
+    setText(introText, S.greeting);
+    setText(introNote, S.catalogue_note);
+    setText(privacyText, fmt(S.privacy_notice, { days: RETENTION_DAYS }));
+    setText(privacyLink, S.privacy_link);
+    privacyLink.href = BASE + "/privacy?lang=" + encodeURIComponent(state.lang);
     renderMode();
     renderContactLabels();
+    renderQuickReplies();
+    updateCounter();
+  }
+
+  // What the server counts (whitespace runs are one space; characters, not UTF-16 units).
+  function chars(text) { return Array.from(String(text).replace(/\s+/g, " ").replace(/^ | $/g, "")).length; }
+
+  function updateCounter() {
+    var n = chars(input.value), over = n - MAX_CHARS;
+    setText(counter, n ? fmt(S.chars_counter, { count: n, max: MAX_CHARS }) : "");
+    counter.classList.toggle("neuvo-counter-over", over > 0);
+    setText(limitNotice, over > 0 ? fmt(S.too_long, { over: over, max: MAX_CHARS }) : "");
+    limitNotice.hidden = over <= 0;
+    input.setAttribute("aria-describedby", uid + "-counter" + (over > 0 ? " " + uid + "-limit" : ""));
+    if (over > 0) { input.setAttribute("aria-invalid", "true"); sendBtn.setAttribute("aria-disabled", "true"); }
+    else { input.removeAttribute("aria-invalid"); sendBtn.removeAttribute("aria-disabled"); }
   }
 
   // ---------------------------------------------------------------- who answers: bot, queue or an expert
@@ -460,6 +512,10 @@
     var shown = state.messages.filter(visible);
     var lastMsg = shown[shown.length - 1];
     var buttons = lastMsg && lastMsg.from !== "customer" && Array.isArray(lastMsg.buttons) ? lastMsg.buttons : [];
+    // Before the first question: example questions, sent as the customer's own words.
+    var examples = !buttons.length && !state.messages.some(function (m) { return m.from === "customer"; });
+    if (examples) buttons = [1, 2, 3].map(function (i) { return { title: S["example_" + i], payload: S["example_" + i] }; });
+    if (examples) quick.setAttribute("aria-label", S.examples_label); else quick.removeAttribute("aria-label");
     buttons.forEach(function (b) {
       if (!b || typeof b.payload !== "string") return;
       var btn = el("button", "neuvo-quick-reply", { type: "button", "data-payload": b.payload });
@@ -470,7 +526,7 @@
           openContact(b.payload === "/callback" ? "callback" : "message", b.payload);
           return;
         }
-        lastMsg.buttons = [];
+        if (lastMsg) lastMsg.buttons = [];
         send(b.payload, b.title || b.payload);
         input.focus();
       });
@@ -483,6 +539,7 @@
 
   function renderAll() {
     while (log.firstChild) log.removeChild(log.firstChild);
+    log.appendChild(intro);
     state.messages.forEach(renderMessage);
     renderQuickReplies();
     scrollDown();
@@ -554,7 +611,7 @@
   }
 
   function ensureConnected() {
-    if (ws || retryTimer) return;
+    if (ws || retryTimer || refusedForGood) return;
     connect();
   }
 
@@ -569,7 +626,9 @@
     }
     ws = sock;
     ready = false;
+    var opened = false;
     sock.onopen = function () {
+      opened = true;
       if (sock !== ws) return;
       if (state.token) frame({ type: "resume", token: state.token, last_seq: state.last_seq });
       else frame(startFrame());
@@ -590,13 +649,17 @@
       showTyping(false);
       lost = true;
       if (Date.now() >= refusedUntil) showStatus(S.connection_lost); // else the refusal's message stays
+      if (!opened && attempts >= 1) { // refused at the handshake twice: is this page still allowed?
+        checkEmbedding().then(function (allowed) { if (allowed && !refusedForGood) scheduleReconnect(); });
+        return;
+      }
       scheduleReconnect();
     };
     sock.onerror = function () { /* onclose follows */ };
   }
 
   function scheduleReconnect() {
-    if (retryTimer) return;
+    if (retryTimer || refusedForGood) return;
     var delay = Math.min(10000, 500 * Math.pow(2, attempts)) * (0.75 + Math.random() * 0.5);
     delay = Math.max(delay, refusedUntil - Date.now());
     attempts++;
@@ -769,6 +832,7 @@
   function isOpen() { return !panel.hidden; }
 
   function open(restoring) {
+    if (refusedForGood) return;
     if (!document.body.contains(root)) mount();
     hideRating();
     panel.hidden = false;
@@ -876,7 +940,7 @@
   function setFieldError(f, key, text) {
     f.errorKey = key || null;
     f.errorText = key ? null : text || null;
-    var message = key ? S[key] : text || "";
+    var message = key ? fmt(S[key], { over: chars(trim(f.control.value)) - MAX_CHARS, max: MAX_CHARS }) : text || "";
     setText(f.error, message);
     if (message) {
       f.control.setAttribute("aria-invalid", "true");
@@ -897,7 +961,7 @@
     setText(fText.note, callback ? S.optional : "");
     setText(contactSubmit, S.send);
     setText(contactCancel, S.cancel);
-    [fEmail, fPhone, fText].forEach(function (f) { if (f.errorKey) setText(f.error, S[f.errorKey]); });
+    [fEmail, fPhone, fText].forEach(function (f) { if (f.errorKey) setFieldError(f, f.errorKey, null); });
   }
 
   // kind "message" | "callback"; opener: payload of the button that gets the focus back; values: prefill.
@@ -978,11 +1042,11 @@
     function check(f, key) { setFieldError(f, key, null); if (key) invalid.push(f); }
     check(fEmail, callback ? null : !email ? "error_email_empty" : !EMAIL_RE.test(email) ? "error_email_invalid" : null);
     check(fPhone, !callback ? null : !phone ? "error_phone_empty" : !validPhone(phone) ? "error_phone_invalid" : null);
-    check(fText, !callback && !text ? "error_text_empty" : null);
+    check(fText, !callback && !text ? "error_text_empty" : chars(text) > MAX_CHARS ? "error_text_too_long" : null);
     if (invalid.length) { invalid[0].control.focus(); return; }
     var id = newId();
     var f = { type: "leave_message", id: id, kind: contactKind, email: callback ? "" : email,
-      phone: callback ? phone : "", text: text.slice(0, MAX_CHARS) };
+      phone: callback ? phone : "", text: text };
     state.pending.push({ id: id, frame: f }); // resent after a reconnect until acknowledged
     save();
     contactPendingId = id;
@@ -1011,12 +1075,15 @@
     ev.preventDefault();
     var text = input.value.replace(/^\s+|\s+$/g, "");
     if (!text) return;
+    if (chars(text) > MAX_CHARS) { updateCounter(); input.focus(); return; } // the notice says why
     input.value = "";
-    send(text.slice(0, MAX_CHARS));
+    updateCounter();
+    send(text);
   });
   // The expert sees that the customer is typing: at most one frame per 3 s, only when connected.
   var typingSentAt = 0;
   input.addEventListener("input", function () {
+    updateCounter();
     if (!ready || !/\S/.test(input.value)) return;
     var now = Date.now();
     if (now - typingSentAt < 3000) return;
@@ -1041,15 +1108,50 @@
     fetchStrings(lang);
   });
 
-  // ---------------------------------------------------------------- start up
-  renderLabels();
-  fetchStrings(state.lang);
-  renderAll();
-  if (state.token) ensureConnected(); // pick up what was missed while the page reloaded
-  if (state.open) {
-    if (document.body) open(true);
-    else document.addEventListener("DOMContentLoaded", function () { open(true); });
+  // ---------------------------------------------------------------- may this page embed the widget?
+  // The server's allow-list decides (README: "Embedding the widget"). A page not on it gets one clear
+  // message in the browser console and no widget, instead of a chat that reconnects forever.
+  var refusedForGood = false;
+  function checkEmbedding() {
+    return fetch(BASE + "/widget/config.json", { credentials: "omit", cache: "no-store" }).then(function (res) {
+      return res.ok ? res.json() : null;
+    }).then(function (c) {
+      if (!c || typeof c !== "object") return true;
+      if (typeof c.max_message_chars === "number" && c.max_message_chars > 0) MAX_CHARS = c.max_message_chars;
+      if (typeof c.retention_days === "number") RETENTION_DAYS = c.retention_days;
+      if (c.embedding !== "refused") return true;
+      refuseEmbedding(typeof c.origin === "string" ? c.origin : window.location.origin);
+      return false;
+    }).catch(function () { return true; }); // unreachable now: the chat shows its usual connection notice
   }
+
+  function refuseEmbedding(origin) {
+    if (refusedForGood) return;
+    refusedForGood = true;
+    clearTimeout(retryTimer);
+    clearInterval(pingTimer);
+    retryTimer = null;
+    if (ws) { var sock = ws; ws = null; try { sock.close(); } catch (e) { /* already closed */ } }
+    if (root.parentNode) root.parentNode.removeChild(root);
+    if (css.parentNode) css.parentNode.removeChild(css);
+    if (window.console) window.console.error("Neuvo widget: the page origin " + origin + " is not allowed to embed " +
+      "the chat of " + BASE + ". The service's administrator adds it with `assistant sites allow " + origin +
+      "` (or WIDGET_ORIGINS); see the README, \"Embedding the widget\".");
+  }
+
+  // ---------------------------------------------------------------- start up
+  function start() {
+    mount();
+    renderLabels();
+    fetchStrings(state.lang);
+    renderAll();
+    if (state.token) ensureConnected(); // pick up what was missed while the page reloaded
+    if (state.open) open(true);
+  }
+  checkEmbedding().then(function (allowed) {
+    if (!allowed) return;
+    if (document.body) start(); else document.addEventListener("DOMContentLoaded", start);
+  });
 
   window.NeuvoWidget = {
     open: open,
