@@ -84,6 +84,7 @@ def main() -> None:
         handoff_section = handoff.report(settings)
         limits_section = limits.report(settings)
     notify_section = notify.report()  # its own app processes, without Rasa
+    text_section = text.report()
     report = f"""# Benchmarks
 
 Written by `make bench` ({dt.date.today().isoformat()}, {platform.machine()}, {os.cpu_count()} cores, shared machine).
@@ -117,6 +118,7 @@ All numbers in one run; latencies interleaved turn by turn so both sides see the
 {handoff_section}
 {limits_section}
 {notify_section}
+{text_section}
 Dev-set accuracy of the whole pipeline: `assistant eval ../shared/eval/dev.jsonl --json`; pipeline choice:
 `docs/nlu.md`.
 """
