@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from assistant import inputs, tokens
+from assistant import inputs, schemas, tokens
 from assistant.conversation import ConversationNotFound, ConversationService, InvalidMessage
 from assistant.i18n import N_, gettext, negotiate_language
 from assistant.inputs import Language, RegionCode, Text
@@ -115,6 +115,16 @@ def conversation_from_token(key: Callable[[], bytes]) -> Callable[[Request, str]
     return check
 
 
+BAD_BODY = {400: "The body is not UTF-8 JSON (`invalid_body`).",
+            413: "The body is over `max_body_bytes` (`body_too_large`).",
+            422: "The body is not of the documented form: `invalid_body`, or the field's own code "
+                 "(`unsupported_language`, `invalid_region`, `invalid_characters`)."}
+TOKEN = {401: "No bearer token, or a malformed one (`invalid_token`).",
+         403: "The token is not this conversation's, or it has expired (`invalid_token`): start a new conversation.",
+         404: "The conversation no longer exists (`not_found`)."}
+LIMITED = {429: "Too many in a short time (`rate_limited`): try again after `Retry-After` seconds."}
+
+
 def router(service: ConversationService, limits: Limits) -> APIRouter:
     api = APIRouter(prefix="/api/v1", tags=["conversations"])
     settings, rest = service.settings, RestOutput()
@@ -124,7 +134,8 @@ def router(service: ConversationService, limits: Limits) -> APIRouter:
         service.outbox.mark_sent(conversation_id, [m.seq for m in messages], rest.name)
         return [rest.render(m) for m in messages]
 
-    @api.post("/conversations", status_code=201)
+    @api.post("/conversations", status_code=201, response_model=schemas.ConversationStarted,
+              responses=schemas.errors({**BAD_BODY, **LIMITED}))
     async def start_conversation(request: Request, body: StartConversation | None = None):
         body = body or StartConversation()
         if refused := await to_thread.run_sync(limits.conversation, client_address(request)):
@@ -137,7 +148,11 @@ def router(service: ConversationService, limits: Limits) -> APIRouter:
                 "token": tokens.issue(settings.signing_key(), conversation.id, settings.token_ttl_s),
                 "expires_in": settings.token_ttl_s}
 
-    @api.post("/conversations/{conversation_id}/messages")
+    @api.post("/conversations/{conversation_id}/messages", response_model=schemas.Turn, response_model_exclude_unset=True,
+              responses=schemas.errors({**BAD_BODY, **TOKEN, **LIMITED,
+                                        413: "The body is over `max_body_bytes` (`body_too_large`) or the text over "
+                                             "`max_message_chars` (`message_too_long`).",
+                                        422: BAD_BODY[422] + " An empty text is `empty_message`."}))
     async def post_message(body: CustomerMessage, request: Request, conversation_id: str = own):
         if refused := await to_thread.run_sync(limits.message, conversation_id, client_address(request)):
             return too_many(request, refused)
@@ -157,7 +172,8 @@ def router(service: ConversationService, limits: Limits) -> APIRouter:
             "understood": turn.understood,
         }
 
-    @api.get("/conversations/{conversation_id}")
+    @api.get("/conversations/{conversation_id}", response_model=schemas.Transcript, response_model_exclude_unset=True,
+             responses=schemas.errors({**TOKEN, 422: "A parameter is not of the documented form (`invalid_body`)."}))
     async def transcript(request: Request, conversation_id: str = own):
         try:
             conversation, messages = await to_thread.run_sync(service.history, conversation_id)

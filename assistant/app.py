@@ -12,14 +12,14 @@ from dataclasses import dataclass
 
 import anyio
 from anyio import to_thread
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.orm import sessionmaker
 from starlette.exceptions import HTTPException
 
-from assistant import actions, api, inputs, logfilter, retention
+from assistant import actions, api, docs, inputs, logfilter, retention, schemas
 from assistant.body_limit import BodyLimit
 from assistant.content import ContentProvider
 from assistant.conversation import ConversationService
@@ -103,10 +103,10 @@ def create_app(settings: Settings | None = None, extensions: Sequence[Extension]
             await parts.hub.stop()
             await parts.engine.close()
 
-    app = FastAPI(title="Neuvo", version="0.1.0", lifespan=lifespan,
-                  description="Advisory assistant for Finland's public employment and business services.")
+    app = FastAPI(title="Neuvo", version="0.1.0", lifespan=lifespan, **docs.OPENAPI)  # /docs: served offline
     app.state.settings, app.state.parts, app.state.service, app.state.sweeper = settings, parts, parts.service, sweeper
     app.include_router(api.router(parts.service, parts.limits))
+    app.include_router(docs.router(app.title, app.openapi_url or "/openapi.json"))
     app.include_router(actions.router(parts.sessions, parts.content, settings.rasa_callback_secret, parts.service.faults))
     for router in routers:
         app.include_router(router)
@@ -155,21 +155,23 @@ def create_app(settings: Settings | None = None, extensions: Sequence[Extension]
         except Exception as exc:
             return f"down: {type(exc).__name__}"
 
-    @app.get("/health", tags=["operations"])
-    async def health():
+    @app.get("/health", tags=["operations"], response_model_exclude_unset=True)
+    async def health() -> schemas.Health:
         """Liveness: 200 while the process serves, whatever its dependencies do (they are reported)."""
         db_state, engine_state = await database(), await parts.engine.status()
-        return {"status": "ok" if db_state == "up" and engine_state["state"] == "up" else "degraded",
-                "database": db_state, "engine": engine_state, "content": parts.content.current().version}
+        return schemas.Health(status="ok" if db_state == "up" and engine_state["state"] == "up" else "degraded",
+                              database=db_state, engine=schemas.EngineStatus(**engine_state),
+                              content=parts.content.current().version)
 
-    @app.get("/ready", tags=["operations"])
-    async def ready():
+    @app.get("/ready", tags=["operations"],
+             responses={503: {"model": schemas.Ready, "description": "Not ready: `not_ready` names what fails."}})
+    async def ready(response: Response) -> schemas.Ready:
         """Readiness: 200 when the database, Rasa and the change notifier all work, else 503 naming what not."""
         engine_state = await parts.engine.status()
-        checks = {"database": await database(), "engine": engine_state["state"],
-                  "notifier": "up" if parts.hub.listening else "down"}
-        not_ready = sorted(name for name, state in checks.items() if state != "up")
-        return JSONResponse({"status": "not_ready" if not_ready else "ready", "not_ready": not_ready,
-                             "checks": checks}, status_code=503 if not_ready else 200)
+        checks = schemas.ReadyChecks(database=await database(), engine=engine_state["state"],
+                                     notifier="up" if parts.hub.listening else "down")
+        not_ready = sorted(name for name, state in checks.model_dump().items() if state != "up")
+        response.status_code = 503 if not_ready else 200
+        return schemas.Ready(status="not_ready" if not_ready else "ready", not_ready=not_ready, checks=checks)
 
     return app

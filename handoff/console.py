@@ -28,7 +28,7 @@ from assistant.inputs import Text
 from assistant.models import Conversation, Message, utcnow
 from assistant.states import WAITING, State
 from assistant.updates import is_active
-from handoff import agents
+from handoff import agents, schemas
 from handoff.console_strings import strings
 from handoff.desk import OUTCOMES, AlreadyClaimed, Desk, NotAllowed
 from handoff.models import HandoffEvent, Role, User
@@ -297,11 +297,11 @@ def router(parts: Assistant, desk: Desk) -> APIRouter:
     async def console_css():
         return page("console.css", "text/css; charset=utf-8")
 
-    @api.get("/console/api/strings/{lang}")
+    @api.get("/console/api/strings/{lang}", response_model=dict[str, str], responses=schemas.STRINGS)
     async def console_strings(lang: str):
         return strings(lang if lang in settings.languages else "fi")
 
-    @api.post("/console/api/login")
+    @api.post("/console/api/login", response_model=schemas.LoggedIn, responses=schemas.LOG_IN)
     async def login(body: Login, request: Request):
         origin = request.headers.get("origin")
         if origin is not None and origin not in settings.origins:
@@ -327,7 +327,7 @@ def router(parts: Assistant, desk: Desk) -> APIRouter:
                             max_age=int(agents.MAX_SESSION.total_seconds()))
         return response
 
-    @api.post("/console/api/logout")
+    @api.post("/console/api/logout", response_model=schemas.Empty, responses=schemas.LOG_OUT)
     async def logout(request: Request, found: tuple[User, str] = session):
         await to_thread.run_sync(console.set_status, found[0], "offline")
         await to_thread.run_sync(agents.close_session, service.sessions, request.cookies.get(COOKIE))
@@ -347,24 +347,26 @@ def router(parts: Assistant, desk: Desk) -> APIRouter:
         except NotAllowed as exc:
             return fail(request, str(exc), found[0])
 
-    @api.get("/console/api/me")
+    @api.get("/console/api/me", response_model=schemas.LoggedIn, responses=schemas.READ)
     async def me(request: Request):
         found = await authorised(request, change=False)
         return found if isinstance(found, JSONResponse) else {"user": user_json(found[0]), "csrf": found[1]}
 
-    @api.post("/console/api/status")
+    @api.post("/console/api/status", response_model=schemas.UserOnly, responses=schemas.CHANGE)
     async def status(body: StatusChange, found: tuple[User, str] = session):
         return {"user": user_json(await to_thread.run_sync(console.set_status, found[0], body.status))}
 
-    @api.get("/console/api/queues")
+    @api.get("/console/api/queues", response_model=list[schemas.QueueView], responses=schemas.READ)
     async def queue_list(request: Request):
         return await read(request, console.queue_view)
 
-    @api.get("/console/api/conversations")
+    @api.get("/console/api/conversations", response_model=list[schemas.ConversationSummary],
+             responses=schemas.READ)
     async def my_conversations(request: Request):
         return await read(request, console.mine)
 
-    @api.get("/console/api/conversations/{conversation_id}")
+    @api.get("/console/api/conversations/{conversation_id}", response_model=schemas.ConversationDetail,
+             responses=schemas.READ_CONVERSATION)
     async def conversation(conversation_id: str, request: Request):
         def view(user: User) -> dict:
             if inputs.conversation_id(conversation_id) is None:  # no such id can exist: not even a lookup
@@ -395,17 +397,19 @@ def router(parts: Assistant, desk: Desk) -> APIRouter:
                                              "internal": result.internal, "author": result.author}})
         return JSONResponse(await to_thread.run_sync(console.brief, user, conversation_id))
 
-    @api.post("/console/api/conversations/{conversation_id}/claim")
+    @api.post("/console/api/conversations/{conversation_id}/claim", response_model=schemas.Brief, responses=schemas.ACT)
     async def claim(conversation_id: str, request: Request, found: tuple[User, str] = session):
         return await act(request, found, conversation_id, lambda u: desk.claim(conversation_id, u))
 
-    @api.post("/console/api/conversations/{conversation_id}/messages")
+    @api.post("/console/api/conversations/{conversation_id}/messages", response_model=schemas.Sent,
+              responses=schemas.ACT)
     async def agent_message(conversation_id: str, request: Request, body: AgentText,
                             found: tuple[User, str] = session):
         return await act(request, found, conversation_id,
                          lambda u: desk.answer(conversation_id, u, body.text, body.internal))
 
-    @api.post("/console/api/conversations/{conversation_id}/typing")
+    @api.post("/console/api/conversations/{conversation_id}/typing", response_model=schemas.Empty,
+              responses=schemas.ACT)
     async def agent_typing(conversation_id: str, request: Request, body: TypingChange | None = None,
                            found: tuple[User, str] = session):
         on = body.on if body else False
@@ -415,35 +419,39 @@ def router(parts: Assistant, desk: Desk) -> APIRouter:
             service.set_typing(conversation_id, "agent", on)
         return await act(request, found, conversation_id, typing)
 
-    @api.post("/console/api/conversations/{conversation_id}/transfer")
+    @api.post("/console/api/conversations/{conversation_id}/transfer", response_model=schemas.Brief,
+              responses=schemas.ACT)
     async def transfer(conversation_id: str, request: Request, body: Transfer | None = None,
                        found: tuple[User, str] = session):
         body = body or Transfer()
         return await act(request, found, conversation_id,
                          lambda u: desk.transfer(conversation_id, u, body.queue, body.note))
 
-    @api.post("/console/api/conversations/{conversation_id}/return")
+    @api.post("/console/api/conversations/{conversation_id}/return", response_model=schemas.Brief,
+              responses=schemas.ACT)
     async def return_to_bot(conversation_id: str, request: Request, body: Release | None = None,
                             found: tuple[User, str] = session):
         note = body.note if body else None
         return await act(request, found, conversation_id, lambda u: desk.return_to_bot(conversation_id, u, note))
 
-    @api.post("/console/api/conversations/{conversation_id}/close")
+    @api.post("/console/api/conversations/{conversation_id}/close", response_model=schemas.Brief, responses=schemas.ACT)
     async def close(conversation_id: str, request: Request, body: Closing | None = None,
                     found: tuple[User, str] = session):
         body = body or Closing()
         return await act(request, found, conversation_id, lambda u: desk.close(conversation_id, u, body.outcome, body.note))
 
-    @api.get("/console/api/canned")
+    @api.get("/console/api/canned", response_model=list[schemas.CannedResponse],
+             responses=schemas.READ_WITH_PARAMETER)
     async def canned(request: Request, lang: str = "fi"):
         return await read(request, lambda user: desk.canned(lang))
 
-    @api.get("/console/api/outcomes")
+    @api.get("/console/api/outcomes", response_model=list[schemas.Outcome], responses=schemas.READ)
     async def outcomes(request: Request):
         return await read(request, lambda user: [{"code": code, "title": gettext(user.ui_language, title)}
                                                  for code, title in OUTCOMES.items()])
 
-    @api.get("/console/api/transfer-targets")
+    @api.get("/console/api/transfer-targets", response_model=list[schemas.TransferTarget],
+             responses=schemas.READ)
     async def transfer_targets(request: Request):
         def targets(user: User) -> list[dict]:
             now = utcnow()
@@ -451,7 +459,7 @@ def router(parts: Assistant, desk: Desk) -> APIRouter:
                     for q in desk.queues.values()]
         return await read(request, targets)
 
-    @api.get("/console/api/supervisor")
+    @api.get("/console/api/supervisor", response_model=schemas.SupervisorView, responses=schemas.SUPERVISOR)
     async def supervisor(request: Request):
         def view(user: User) -> dict:
             if user.role not in (Role.SUPERVISOR, Role.ADMIN):
