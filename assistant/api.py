@@ -77,7 +77,8 @@ def too_many(request: Request, refused: Refused) -> JSONResponse:
 
 
 class StartConversation(BaseModel):
-    lang: Language | None = Field(None, description="fi, sv or en; detected from the first message when left out")
+    lang: Language | None = Field(None, description="fi, sv or en, fixed for the conversation; when left out, "
+                                  "the first message that says which language it is decides")
     region: RegionCode | None = Field(None, description="region code, e.g. 15 for Pohjanmaa / Österbotten")
 
 
@@ -87,7 +88,7 @@ class CustomerMessage(BaseModel):
 
 def message_json(m: Message) -> dict:
     data = {"seq": m.seq, "from": m.sender, "text": m.text, "buttons": m.buttons or [], "service": m.service,
-            "source_url": m.source_url}
+            "source_url": m.source_url, "answer": m.answer}
     if m.event:
         data["event"], data["details"] = m.event, m.details or {}
     if m.author:
@@ -154,6 +155,10 @@ def router(service: ConversationService, limits: Limits) -> APIRouter:
                                              "`max_message_chars` (`message_too_long`).",
                                         422: BAD_BODY[422] + " An empty text is `empty_message`."}))
     async def post_message(body: CustomerMessage, request: Request, conversation_id: str = own):
+        """Send the customer's message (or a button's payload) and get the bot's reply. A catalogue answer's
+        message carries `answer`: title, `short` (the part the question asked for), ordered `sections`
+        (key, label, text or items), `source_url` and `reviewed`; `text` is the same answer as plain text.
+        docs/protocol.md describes the message fields."""
         if refused := await to_thread.run_sync(limits.message, conversation_id, client_address(request)):
             return too_many(request, refused)
         try:

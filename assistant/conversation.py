@@ -29,10 +29,10 @@ from assistant.engine import EngineUnavailable, RasaClient
 from assistant.events import Event, EventKind, record
 from assistant.faults import Faults
 from assistant.i18n import N_, gettext
-from assistant.language import next_language
+from assistant.language import LanguageDetector, decides, next_language
 from assistant.limits import engine_session_due
 from assistant.logs import request_id
-from assistant.message import BotMessage, MessageDraft, Sender
+from assistant.message import BotMessage, MessageDraft, Payload, Sender
 from assistant.models import Conversation, Message, utcnow
 from assistant.settings import Settings
 from assistant.states import BOT_SPEAKS, HUMAN, State, StateConflict, transition
@@ -44,6 +44,7 @@ from nlu.places import find_region
 
 log = logging.getLogger("neuvo.conversation")
 TYPING_FOR = dt.timedelta(seconds=6)
+LANGUAGE_LOOKBACK = 10  # customer messages read to tell whether the language was decided yet
 PERSONAL_DATA_NOTICE = N_("Please do not send your personal identity code, bank account or card number here: "
                           "we removed it from your message. If an advisor needs it, they will ask for it "
                           "through a secure channel.")
@@ -172,10 +173,14 @@ class ConversationService:
 
     # -- storage (synchronous; run in a worker thread) ---------------------------------------------
 
-    def _create(self, language: str | None, region: str | None, channel: str) -> Conversation:
+    def _create(self, language: str | None, region: str | None, channel: str,
+                default: str | None = None) -> Conversation:
+        """A new conversation: in the language asked for (fixed: detection never switches it), else in the
+        channel's `default` or the settings' language until the customer's own words decide."""
         with self.sessions.begin() as db:
-            conversation = Conversation(language=language or self.settings.default_language, region=region,
-                                        channel=channel, state=State.BOT.value, failed_turns=0, last_seq=0)
+            conversation = Conversation(language=language or default or self.settings.default_language,
+                                        language_fixed=language is not None, region=region, channel=channel,
+                                        state=State.BOT.value, failed_turns=0, last_seq=0)
             db.add(conversation)
             db.flush()
             record(db, Event(EventKind.STARTED, conversation.id, actor="customer", details={"channel": channel}))
@@ -212,10 +217,10 @@ class ConversationService:
                 if client_id and (previous := self._previous(db, conversation_id, client_id)):
                     db.expunge(previous)  # kept readable: the rollback that follows would expire it
                     raise DuplicateMessage(previous)
-                first = conversation.last_seq == 0
                 if not text.startswith("/"):
+                    decided = conversation.language_fixed or self._language_decided(db, conversation_id, detector)
                     conversation.language = next_language(detector, conversation.language, conversation.language_fixed,
-                                                          without_masks(text), first)
+                                                          without_masks(text), decided)
                     conversation.region = find_region(text) or conversation.region
                     conversation.business_id = valid_business_id(text) or conversation.business_id
                 conversation.customer_typing_until = None
@@ -233,6 +238,16 @@ class ConversationService:
                 raise
             raise DuplicateMessage(previous) from None
         return conversation, message
+
+    @staticmethod
+    def _language_decided(db: Session, conversation_id: str, detector: LanguageDetector) -> bool:
+        """Whether an earlier customer message of this conversation said which language the customer speaks
+        (a greeting, "ok" or "👍" does not). Past a few messages it is taken as decided."""
+        earlier = db.scalars(select(Message.text).where(Message.conversation_id == conversation_id,
+                                                        Message.sender == Sender.CUSTOMER.value)
+                             .order_by(Message.seq).limit(LANGUAGE_LOOKBACK)).all()
+        return len(earlier) >= LANGUAGE_LOOKBACK or any(
+            decides(detector, without_masks(t)) for t in earlier if not t.startswith("/"))
 
     def _set_understood(self, message_id: int, conversation_id: str, understood: dict | None) -> None:
         if understood is None:
@@ -265,12 +280,17 @@ class ConversationService:
 
     # -- the turn ------------------------------------------------------------------------------------
 
-    async def start(self, language: str | None = None, region: str | None = None, channel: str = "rest") -> Conversation:
+    async def start(self, language: str | None = None, region: str | None = None, channel: str = "rest",
+                    default: str | None = None) -> Conversation:
+        """`language` is the customer's explicit choice; `default` the channel's (a page's) language, used
+        only until the customer's first words say which language they speak."""
         if language is not None and language not in self.settings.languages:
             raise InvalidMessage("unsupported_language")
+        if default not in self.settings.languages:
+            default = None
         if isinstance(region, str) and mask(region).count:  # an identity code typed as the region is no region
             region = None
-        return await to_thread.run_sync(self._create, language, region, channel)
+        return await to_thread.run_sync(self._create, language, region, channel, default)
 
     def clean(self, text: object) -> str:
         return self.screen(text)[0]
@@ -449,7 +469,8 @@ class ConversationService:
         """The engine is down: the same dialogue rules on the catalogue search alone."""
         conversation = load(self.sessions, conversation_id)
         understander = self.content.current().understander
-        payload = text[1:].split("{", 1)[0] if text.startswith("/") else None  # a button: "/intent" or "/intent{…}"
+        parsed = Payload.parse(text)  # a button: "/intent" or "/intent{…}"
+        payload = parsed.intent if parsed else None
         if payload and (payload in understander.catalogue or payload in ("request_human", "deny", "affirm", "feedback")):
             understanding = Understanding(payload, payload if payload in understander.catalogue else None, 1.0,
                                           conversation.language)

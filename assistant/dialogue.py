@@ -1,14 +1,17 @@
 """One bot turn: from what was understood and where the conversation stands, decide what to say.
 
-The rules live here once, whether the engine answered or is down: answer a clear service question,
-ask which service when unsure, offer a person after a failed clarification or repeated misunderstanding.
+The rules live here once, whether the engine answered or is down: answer a clear service question (the
+part it asks for first: `assistant.answers`), ask which service when unsure, offer a person after a failed
+clarification or repeated misunderstanding. A button's payload `/service{"facet": …}` asks for one part
+of one service and is answered like a clarification's choice.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assistant import replies
-from assistant.message import BotMessage
+from assistant import answers, replies
+from assistant.language import requested_language
+from assistant.message import BotMessage, Payload
 from assistant.states import STICKY, State
 from assistant.understanding import OUT_OF_SCOPE, Understander, Understanding
 from knowledge.catalogue import Catalogue
@@ -16,11 +19,6 @@ from nlu.identifiers import valid_business_id
 
 SMALL_TALK_INTENTS = {"greet": "utter_greet", "goodbye": "utter_goodbye", "thanks": "utter_thanks",
                       "bot_challenge": "utter_bot_challenge", "feedback": "utter_feedback"}
-LANGUAGE_WORDS = {
-    "sv": ("ruots", "svensk", "svenska", "swedish", "på svenska"),
-    "fi": ("suome", "suomi", "finsk", "finska", "finnish"),
-    "en": ("englan", "engelsk", "english"),
-}
 MISUNDERSTANDINGS_BEFORE_OFFER = 2
 
 
@@ -38,14 +36,6 @@ class Turn:
     state: ConversationState
     action: str                 # answer | clarify | offer_human | handoff | out_of_scope | small_talk | switch_language | ack
     notes: list[str] = field(default_factory=list)
-
-
-def requested_language(text: str, current: str) -> str:
-    lowered = text.lower()
-    for lang, words in LANGUAGE_WORDS.items():
-        if lang != current and any(w in lowered for w in words):
-            return lang
-    return "sv" if current == "fi" else "fi"
 
 
 def respond(understanding: Understanding, conversation: ConversationState, text: str,
@@ -86,11 +76,17 @@ def _respond(understanding: Understanding, conversation: ConversationState, text
         return Turn([replies.acknowledged(lang, u)], state, "ack")
 
     entry = catalogue.get(understanding.service) if understanding.service else None
-    if entry is not None and (understander.is_clear(understanding) or text.strip() == f"/{entry.id}"):
+    payload = Payload.parse(text)
+    facet = answers.facet_asked(text)
+    if entry is not None and (understander.is_clear(understanding) or (payload and payload.intent == entry.id)):
         state.failed_turns = 0
-        messages = [replies.service_answer(lang, entry, u)]
+        answer = replies.service_answer(lang, entry, u, facet)
+        messages = [answer]
         if engine_down or entry.needs_person:
-            messages.append(replies.human_offer(lang, "engine_down" if engine_down else "needs_person", u))
+            person = replies.human_offer(lang, "engine_down" if engine_down else "needs_person", u)
+            person.buttons += answer.buttons  # a channel shows the last message's buttons: the follow-ups move along
+            answer.buttons = []
+            messages.append(person)
             state.state = State.HUMAN_OFFERED
         return Turn(messages, state, "answer")
     state.failed_turns = conversation.failed_turns + 1
@@ -98,10 +94,10 @@ def _respond(understanding: Understanding, conversation: ConversationState, text
         turn = offer("engine_down" if engine_down else "not_understood")
         options = understanding.entries(catalogue) if engine_down else []
         if options and intent != OUT_OF_SCOPE:
-            turn.messages.insert(0, replies.clarification(lang, options, u))
+            turn.messages.insert(0, replies.clarification(lang, options, u, facet))
         return turn
     if intent == OUT_OF_SCOPE or entry is None:
         return Turn([replies.out_of_scope(lang, u)], state, "out_of_scope")
     state.state = State.AWAITING_CHOICE
     options = understanding.entries(catalogue)
-    return Turn([replies.clarification(lang, options, u)], state, "clarify")
+    return Turn([replies.clarification(lang, options, u, facet)], state, "clarify")

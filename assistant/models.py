@@ -72,6 +72,8 @@ class Message(Base):
     service: Mapped[str | None] = mapped_column(String(64))
     source_url: Mapped[str | None] = mapped_column(Text)
     understood: Mapped[dict | None] = mapped_column(JSON)
+    # a catalogue answer's fields (assistant.message.ServiceAnswer.as_dict); `text` is its plain version
+    answer: Mapped[dict | None] = mapped_column(JSON)
     event: Mapped[str | None] = mapped_column(String(30))  # system messages: queued, agent_joined, closed, …
     details: Mapped[dict | None] = mapped_column(JSON)
     author: Mapped[str | None] = mapped_column(String(80))  # an agent's display name

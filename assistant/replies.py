@@ -1,11 +1,11 @@
 """Every text the bot says, composed in the conversation's language from gettext strings and catalogue content."""
 from __future__ import annotations
 
-from babel.dates import format_date
-
+from assistant import answers
 from assistant.i18n import N_, gettext
-from assistant.message import BotMessage, Button
-from knowledge.catalogue import LANGS, CatalogueEntry
+from assistant.message import BotMessage, Button, Payload
+from knowledge.catalogue import CatalogueEntry
+from nlu.facets import Facet
 
 SMALL_TALK = {
     "utter_greet": N_("Hello! I am Neuvo, the virtual assistant of the public employment and business services. "
@@ -15,13 +15,6 @@ SMALL_TALK = {
     "utter_bot_challenge": N_("I am a virtual assistant, not a person. My answers come from the reviewed national "
                               "service catalogue. If you wish, I can connect you to a human expert."),
     "utter_feedback": N_("Thank you for your feedback! It helps us improve the service."),
-}
-LABELS = {
-    "audience": N_("Who it is for"),
-    "conditions": N_("Main conditions"),
-    "how_to_apply": N_("How to apply"),
-    "provider": N_("Provided by"),
-    "source": N_("More information"),
 }
 SWITCHED = {"fi": N_("Sure, let us continue in Finnish."), "sv": N_("Sure, let us continue in Swedish."),
             "en": N_("Sure, let us continue in English.")}
@@ -35,26 +28,19 @@ def small_talk(lang: str, utter: str, understood: dict | None = None) -> BotMess
     return BotMessage(_(lang, SMALL_TALK[utter]), understood=understood)
 
 
-def service_answer(lang: str, entry: CatalogueEntry, understood: dict | None = None) -> BotMessage:
-    text = entry.text(lang)
-    label = {key: _(lang, msgid) for key, msgid in LABELS.items()}
-    parts = [f"{text.title}\n\n{text.summary}", f"{label['audience']}: {text.audience}"]
-    if text.conditions:
-        parts.append(f"{label['conditions']}:\n" + "\n".join(f"• {c}" for c in text.conditions))
-    reviewed = format_date(entry.reviewed, format="short", locale=lang if lang in LANGS else "en")
-    parts += [
-        f"{label['how_to_apply']}: {text.how_to_apply}",
-        f"{label['provider']}: {text.provider}",
-        f"{label['source']}: {text.source_url}",
-        _(lang, N_("Content reviewed on {date}."), date=reviewed),
-    ]
-    if lang not in LANGS:
-        parts.insert(0, _(lang, N_("This service description is available in Finnish and Swedish; here it is in Finnish.")))
-    return BotMessage("\n\n".join(parts), service=entry.id, source_url=text.source_url, understood=understood)
+def service_answer(lang: str, entry: CatalogueEntry, understood: dict | None = None,
+                   facet: Facet = Facet.SUMMARY) -> BotMessage:
+    """The catalogue answer to a question that asks for `facet`, with buttons that ask for other facets."""
+    answer = answers.compose(lang, entry, facet)
+    return BotMessage(answers.plain_text(answer), answers.follow_ups(lang, entry, facet), service=entry.id,
+                      source_url=answer.source_url, understood=understood, answer=answer)
 
 
-def clarification(lang: str, options: list[CatalogueEntry], understood: dict | None = None) -> BotMessage:
-    buttons = [Button(e.text(lang).title, f"/{e.id}") for e in options]
+def clarification(lang: str, options: list[CatalogueEntry], understood: dict | None = None,
+                  facet: Facet = Facet.SUMMARY) -> BotMessage:
+    """Which service was meant; each option's button keeps the facet the question asked for."""
+    entities = {} if facet == Facet.SUMMARY else {"facet": facet.value}
+    buttons = [Button(e.text(lang).title, str(Payload(e.id, entities))) for e in options]
     buttons.append(Button(_(lang, N_("None of these")), "/deny"))
     return BotMessage(_(lang, N_("I am not sure I understood. Did you mean one of these?")), buttons, understood=understood)
 

@@ -37,17 +37,23 @@ class Button(ResponseBody):
 class AnswerSection(ResponseBody):
     key: str = Field(..., description="stable name of the section, e.g. `who`, `how`")
     label: str = Field(..., description="the section's heading in the conversation's language")
-    text: str | None = None
-    items: list[str] | None = None
+    text: str | None = Field(None, description="the section's text, or …")
+    items: list[str] | None = Field(None, description="… its items (e.g. the main conditions)")
+    open: bool = Field(False, description="shown unfolded: it answers the question that was asked")
 
 
 class ServiceAnswer(ResponseBody):
     """A catalogue answer in parts, for a client that lays it out itself (the `text` has it all)."""
+    service: str = Field(..., description="the catalogue service id")
+    facet: str = Field(..., description="what the short answer answers: summary, audience, how_to_apply, provider")
     title: str
-    short: str
-    sections: list[AnswerSection]
+    short: str = Field(..., description="2–3 sentences answering the question asked")
+    sections: list[AnswerSection] = Field(..., description="the rest of the description, in order")
     source_url: str | None = None
+    source_label: str = Field("", description="the source link's label in the conversation's language")
     reviewed: str | None = Field(None, description="when the content was last reviewed (ISO date)")
+    reviewed_text: str = Field("", description="the review date as a sentence in the conversation's language")
+    note: str | None = Field(None, description="e.g. that an English conversation gets the Finnish text")
 
 
 class Candidate(ResponseBody):

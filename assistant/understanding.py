@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 
 from knowledge.catalogue import LANGS, Catalogue, CatalogueEntry
 from knowledge.retrieval import Ranker
+from nlu.project import load_dialogue_intents
 
 OUT_OF_SCOPE = "out_of_scope"
 FALLBACK = "nlu_fallback"
@@ -19,6 +20,14 @@ ANSWER_THRESHOLD = 0.45     # fused score needed to answer without asking
 MARGIN = 0.12               # lead over the runner-up needed to answer without asking
 OUT_OF_SCOPE_THRESHOLD = 0.5
 DIALOGUE_THRESHOLD = 0.5    # a dialogue intent ("kyllä", "moi") below it is a misreading: dropped from the ranking
+#: With the engine down, a message that is word for word one of these intents' examples ("tack", "kiitos!",
+#: "på svenska tack") is still small talk or a switch request, not a question for the catalogue search.
+PHRASEBOOK_INTENTS = ("greet", "goodbye", "thanks", "bot_challenge", "switch_language")
+
+
+def phrase(text: str) -> str:
+    """A message as the phrasebook compares it: lower case, words only."""
+    return " ".join("".join(c if c.isalpha() else " " for c in text.lower()).split())
 
 
 @dataclass
@@ -60,6 +69,9 @@ class Understander:
             ], lang)
             for lang in LANGS
         }
+        dialogue = load_dialogue_intents()
+        self.phrasebook = {phrase(t): intent for intent in PHRASEBOOK_INTENTS
+                           for texts in dialogue.get(intent, {}).values() for t in texts}
 
     def retrieval(self, text: str, lang: str) -> dict[str, float]:
         """Service id → probability-like score from the catalogue search."""
@@ -72,6 +84,8 @@ class Understander:
         return {sid: e / total for sid, e in zip(self.ids, exps)}
 
     def understand(self, text: str, lang: str, rasa_ranking: list[tuple[str, float]] | None) -> Understanding:
+        if rasa_ranking is None and (intent := self.phrasebook.get(phrase(text))):
+            return Understanding(intent, None, 1.0, lang, [Candidate(intent, 1.0)])
         retrieved = self.retrieval(text, lang)
         scores: dict[str, float] = {}
         if rasa_ranking is None:  # the engine is down: the catalogue search alone, wary of one-word messages

@@ -152,7 +152,7 @@ class ChatSession:
             await self.refused(None, refusal)
             return
         try:
-            conversation = await self.service.start(frame.lang, frame.region, channel="webchat")
+            conversation = await self.service.start(frame.lang, frame.region, channel="webchat", default=self.language)
         except InvalidMessage as exc:
             await self.error(exc.code)
             return

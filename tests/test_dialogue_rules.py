@@ -52,9 +52,15 @@ def offer_text(reason: str, lang: str = "fi") -> str:
     return replies.human_offer(lang, reason).text
 
 
-def assert_offer(message, reason: str, lang: str = "fi") -> None:
+def follow_ups(service: str, *facets: str) -> list[str]:
+    """The payloads of an answer's follow-up buttons: the same service, another facet."""
+    return [f'/{service}{{"facet": "{facet}"}}' for facet in facets]
+
+
+def assert_offer(message, reason: str, lang: str = "fi", after: list[str] | None = None) -> None:
+    """A person offered; after an answer the offer also carries the answer's follow-ups (`after`)."""
     assert message.text == offer_text(reason, lang)
-    assert payloads(message) == HUMAN_BUTTONS
+    assert payloads(message) == HUMAN_BUTTONS + (after or [])
 
 
 def test_the_services_used_here_are_in_the_catalogue_and_need_no_person():
@@ -96,7 +102,8 @@ def test_a_clear_top_service_is_answered_from_the_catalogue(lang, top, runner_up
     [answer] = result.messages  # start_up_grant needs no person: no offer
     entry = CATALOGUE.get(SERVICE)
     assert answer.text == answer_text(SERVICE, lang) and answer.text.startswith(entry.text(lang).title)
-    assert answer.service == SERVICE and answer.source_url == entry.text(lang).source_url and answer.buttons == []
+    assert answer.service == SERVICE and answer.source_url == entry.text(lang).source_url
+    assert payloads(answer) == [f'/{SERVICE}{{"facet": "how_to_apply"}}', f'/{SERVICE}{{"facet": "audience"}}']
     assert (result.state.state, result.state.failed_turns) == ("bot", 0)  # understood: the count starts over
 
 
@@ -207,8 +214,8 @@ def test_a_service_that_needs_a_person_is_answered_and_a_person_offered(service)
     result = turn(understood((service, 0.90), (SERVICE, 0.05)))
     assert result.action == "answer"
     answer, offer = result.messages
-    assert answer.service == service and answer.text == answer_text(service)
-    assert_offer(offer, "needs_person")
+    assert answer.service == service and answer.text == answer_text(service) and answer.buttons == []
+    assert_offer(offer, "needs_person", after=follow_ups(service, "how_to_apply", "audience"))
     assert result.state.state == "human_offered"
     taken_up = respond(understood(("affirm", 0.95)), result.state, "Kyllä kiitos", UNDERSTANDER)
     assert taken_up.action == "handoff" and taken_up.state.state == "handoff_requested"
@@ -253,14 +260,14 @@ def test_engine_down_answers_a_clear_question_and_offers_a_person():
     assert result.action == "answer"
     answer, offer = result.messages
     assert answer.text == answer_text(SERVICE)
-    assert_offer(offer, "engine_down")
+    assert_offer(offer, "engine_down", after=follow_ups(SERVICE, "how_to_apply", "audience"))
     assert (result.state.state, result.state.failed_turns) == ("human_offered", 0)
 
 
 def test_engine_down_offers_one_person_for_a_service_that_needs_one():
     result = turn(understood((NEEDS_PERSON[0], 0.90), (SERVICE, 0.05)), engine_down=True)
     assert result.action == "answer" and len(result.messages) == 2
-    assert_offer(result.messages[1], "engine_down")
+    assert_offer(result.messages[1], "engine_down", after=follow_ups(NEEDS_PERSON[0], "how_to_apply", "audience"))
 
 
 def test_engine_down_and_unsure_shows_the_likely_services_and_offers_a_person():
@@ -283,4 +290,5 @@ def test_engine_down_with_the_catalogue_search_alone_answers_a_clear_question():
     u = UNDERSTANDER.understand(question, "fi", None)  # what the app does when Rasa does not answer
     result = respond(u, ConversationState("fi"), question, UNDERSTANDER, engine_down=True)
     assert result.action == "answer" and result.messages[0].service == SERVICE
-    assert_offer(result.messages[1], "engine_down")
+    assert result.messages[0].answer.facet == "how_to_apply"  # asked how to apply: that comes first
+    assert_offer(result.messages[1], "engine_down", after=follow_ups(SERVICE, "audience", "summary"))

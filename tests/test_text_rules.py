@@ -42,16 +42,20 @@ def test_language_is_detected(text, lang):
 
 
 def test_language_is_sticky_but_follows_a_clear_switch():
-    assert next_language(DETECTOR, "fi", False, "Hur söker jag jobb utomlands?", first=False) == "sv"
-    assert next_language(DETECTOR, "fi", False, "ok", first=False) == "fi"
-    assert next_language(DETECTOR, "fi", True, "Hur söker jag jobb utomlands?", first=False) == "fi"
-    assert next_language(DETECTOR, "fi", False, "hej", first=True) == "sv"
+    assert next_language(DETECTOR, "fi", False, "Hur söker jag jobb utomlands?", decided=True) == "sv"
+    assert next_language(DETECTOR, "fi", False, "ok", decided=True) == "fi"
+    assert next_language(DETECTOR, "fi", True, "Hur söker jag jobb utomlands?", decided=True) == "fi"
+    assert next_language(DETECTOR, "fi", False, "hejsan, tack", decided=False) == "sv"
+    assert next_language(DETECTOR, "fi", False, "hej", decided=False) == "fi"  # both languages say it
 
 
 def test_requested_language():
     assert requested_language("voinko kirjoittaa ruotsiksi", "fi") == "sv"
     assert requested_language("kan vi byta till finska", "sv") == "fi"
     assert requested_language("in English please", "fi") == "en"
+    assert requested_language("Kan vi byta till svenska?", "sv") == "sv"  # named: kept, not toggled
+    assert requested_language("en ymmärrä ruotsia, suomeksi please", "fi") == "fi"  # the target form wins
+    assert requested_language("kielen vaihto", "fi") == "sv"
 
 
 def test_every_marked_string_is_translated_to_finnish_and_swedish():

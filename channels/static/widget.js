@@ -496,6 +496,11 @@
     if (from === "agent" && typeof m.author === "string" && m.author) {
       bubble.appendChild(setText(el("div", "neuvo-msg-author"), m.author));
     }
+    if (from === "bot" && isAnswer(m.answer)) {
+      renderAnswer(bubble, m.answer);
+      log.appendChild(bubble);
+      return;
+    }
     var body = el("div", "neuvo-msg-text");
     appendLinkified(body, m.text);
     bubble.appendChild(body);
@@ -505,6 +510,68 @@
       bubble.appendChild(src);
     }
     log.appendChild(bubble);
+  }
+
+  // A catalogue answer (docs/protocol.md): the service as a heading, the short answer to the question asked,
+  // every other part folded in a native <details> (Tab reaches its summary, Enter or Space opens it),
+  // then the source link and the review date. Every label comes with the answer, in the conversation's
+  // language, so a bubble never mixes languages. Text nodes only, like every message.
+  function isAnswer(a) {
+    return !!a && typeof a === "object" && typeof a.title === "string" && typeof a.short === "string";
+  }
+
+  function renderAnswer(bubble, a) {
+    bubble.classList.add("neuvo-answer");
+    bubble.appendChild(setText(el("h3", "neuvo-answer-title"), a.title));
+    if (typeof a.note === "string" && a.note) bubble.appendChild(setText(el("p", "neuvo-answer-note"), a.note));
+    var short = el("p", "neuvo-answer-short");
+    appendLinkified(short, a.short);
+    bubble.appendChild(short);
+    (Array.isArray(a.sections) ? a.sections : []).forEach(function (s) {
+      if (!s || typeof s.label !== "string") return;
+      var section = el("details", "neuvo-answer-section", { "data-key": String(s.key || "") });
+      if (s.open === true) section.open = true;
+      section.appendChild(setText(el("summary", "neuvo-answer-label"), s.label));
+      if (Array.isArray(s.items)) {
+        var list = el("ul", "neuvo-answer-items");
+        s.items.forEach(function (item) {
+          var li = el("li");
+          appendLinkified(li, String(item));
+          list.appendChild(li);
+        });
+        section.appendChild(list);
+      } else {
+        var text = el("p", "neuvo-answer-text");
+        appendLinkified(text, String(s.text || ""));
+        section.appendChild(text);
+      }
+      bubble.appendChild(section);
+    });
+    if (typeof a.source_url === "string" && /^https?:\/\//i.test(a.source_url)) {
+      var src = el("p", "neuvo-answer-source");
+      if (typeof a.source_label === "string" && a.source_label) {
+        src.appendChild(document.createTextNode(a.source_label + ": "));
+      }
+      src.appendChild(link(a.source_url));
+      bubble.appendChild(src);
+    }
+    var reviewed = typeof a.reviewed_text === "string" && a.reviewed_text ? a.reviewed_text
+      : typeof a.reviewed === "string" ? a.reviewed : "";
+    if (reviewed) bubble.appendChild(setText(el("p", "neuvo-answer-reviewed"), reviewed));
+  }
+
+  // Where the log scrolls to: the title of the latest answer when no customer message came after it (its
+  // start is read first, not its end), else null (the bottom).
+  function answerStart() {
+    for (var node = log.lastChild; node; node = node.previousSibling) {
+      if (!node.classList) continue;
+      if (node.classList.contains("neuvo-msg-customer")) return null;
+      if (node.classList.contains("neuvo-answer")) {
+        var top = node.getBoundingClientRect().top - log.getBoundingClientRect().top + log.scrollTop;
+        return Math.max(0, top - 8);
+      }
+    }
+    return null;
   }
 
   function renderQuickReplies() {
@@ -535,7 +602,10 @@
     updateBottom();
   }
 
-  function scrollDown() { log.scrollTop = log.scrollHeight; }
+  function scrollDown() {
+    var start = answerStart();
+    log.scrollTop = start === null ? log.scrollHeight : start;
+  }
 
   function renderAll() {
     while (log.firstChild) log.removeChild(log.firstChild);
@@ -740,6 +810,7 @@
       seq: seq, from: f.from, text: text, id: f.id || null,
       buttons: Array.isArray(f.buttons) ? f.buttons : [],
       source_url: typeof f.source_url === "string" ? f.source_url : null,
+      answer: f.answer && typeof f.answer === "object" ? f.answer : null,
       hidden: f.from === "customer" && text.charAt(0) === "/" // a replayed command or button payload
     };
     if (f.from === "agent" && typeof f.author === "string") m.author = f.author.slice(0, 80);
@@ -764,8 +835,13 @@
     }, Math.max(1, Math.min(600, Number(seconds) || 5)) * 1000);
   }
 
+  // The page's language (the socket's ?lang=) is the conversation's default, which the customer's own
+  // words may change; a language picked in the selector is fixed (docs/nlu.md, "Language").
   function startFrame() {
-    return REGION ? { type: "start", lang: state.lang, region: REGION } : { type: "start", lang: state.lang };
+    var f = { type: "start" };
+    if (state.lang_chosen) f.lang = state.lang;
+    if (REGION) f.region = REGION;
+    return f;
   }
 
   function onError(f) {
@@ -1104,6 +1180,7 @@
     var lang = pickLang(langSelect.value);
     if (!lang || lang === state.lang) return;
     state.lang = lang;
+    state.lang_chosen = true;
     save();
     fetchStrings(lang);
   });
