@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     secret: str = Field("", validation_alias=_env("NEUVO_SECRET", "secret"))
     token_ttl_s: int = Field(24 * 3600, validation_alias=_env("TOKEN_TTL_S", "token_ttl_s"))
     max_frame_bytes: int = 8192
+    # the email channel (channels/mail): the assistant's own address (mail from it, or from neuvo+…@, is never
+    # answered: no loops) and the largest message taken, refused with SMTP 552 above it (0 = no limit)
+    email_address: str = Field("neuvo@example.fi", validation_alias=_env("EMAIL_ADDRESS", "email_address"))
+    max_mail_bytes: int = Field(10 * 1024 * 1024, validation_alias=_env("MAX_MAIL_BYTES", "max_mail_bytes"))
     cookie_secure: bool = Field(False, validation_alias=_env("COOKIE_SECURE", "cookie_secure"))
     # change notification across workers: auto = PostgreSQL LISTEN/NOTIFY on PostgreSQL, in-process otherwise
     notifier: Literal["auto", "local", "postgres", "redis"] = Field("auto", validation_alias=_env("NOTIFIER", "notifier"))

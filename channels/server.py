@@ -20,6 +20,7 @@ from assistant.runtime import Stack
 from assistant.settings import Settings
 from channels import cli as channels_cli
 from channels import webchat, widget
+from channels.mail import cli as mail_cli
 from handoff import cli as handoff_cli
 from handoff import console
 from handoff.desk import Desk
@@ -50,7 +51,7 @@ def stack(settings: Settings, **options) -> Stack:
 
 
 def main(argv: list[str] | None = None) -> int:
-    return cli.main(cli.Wiring(stack=stack, migrate=migrate, commands=[handoff_cli.register, channels_cli.register]), argv)
+    return cli.main(cli.Wiring(stack=stack, migrate=migrate, commands=[handoff_cli.register, channels_cli.register, mail_cli.register]), argv)
 
 
 if __name__ == "__main__":
