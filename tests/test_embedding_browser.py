@@ -184,3 +184,22 @@ def test_the_message_limit_is_shown_and_never_cuts_the_text(app, municipality, b
     page.locator(".neuvo-msg-customer:not(.neuvo-msg-pending)").wait_for(timeout=20_000)  # the server took it whole
     assert box.input_value() == ""
     page.context.close()
+
+
+def test_thanks_in_a_swedish_chat_is_answered_in_swedish(app, municipality, browser):
+    """Short words never flip the language: "tack" (and "ok") in a Swedish chat keep it Swedish."""
+    page = watched(browser, f"{municipality}/sv", width=360)
+    page.locator(".neuvo-launcher").click()
+    box = page.locator(".neuvo-input")
+    box.fill("Hur ansöker jag om startpeng?")
+    box.press("Enter")
+    wait_for_in_log(page, ANSWER["sv"])
+    box.fill("tack")
+    box.press("Enter")
+    wait_for_in_log(page, "Varsågod")
+    box.fill("ok 👍")
+    box.press("Enter")
+    page.locator(".neuvo-msg-customer:not(.neuvo-msg-pending)", has_text="ok 👍").wait_for(timeout=20_000)
+    page.locator(".neuvo-msg-bot").last.wait_for()
+    assert "Kiitos" not in page.locator("[role=log]").inner_text()
+    page.context.close()
