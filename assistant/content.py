@@ -13,10 +13,12 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from assistant.language import LanguageDetector, build_detector
 from assistant.understanding import Understander
 from knowledge.catalogue import Catalogue, CatalogueEntry, ServiceText, load
+from nlu.folds import HeldOut
 
 KEPT_VERSIONS = 4  # older versions stay readable for turns that started on them
 
@@ -31,6 +33,15 @@ class Content:
 
 def version_of(catalogue: Catalogue) -> str:
     return hashlib.sha256(repr([(e.id, e) for e in catalogue]).encode()).hexdigest()[:16]
+
+
+def catalogue_loader(held_out: Path | None = None) -> Callable[[], Catalogue]:
+    """The catalogue from disk; without the examples of a held-out file when measuring (`nlu/folds.py`),
+    so the catalogue search has not indexed the questions it is asked."""
+    if held_out is None:
+        return load
+    exclusion = HeldOut.read(held_out)
+    return lambda: exclusion.catalogue(load())
 
 
 def build(catalogue: Catalogue) -> Content:

@@ -23,6 +23,8 @@ from assistant.engine import start_rasa, wait_until_up
 from assistant.logs import uvicorn_config
 from assistant.settings import Settings
 from knowledge.catalogue import default
+from nlu.folds import HeldOut
+from nlu.project import load_dialogue_intents
 from nlu.train import TrainedModel, train
 
 
@@ -109,14 +111,18 @@ class Stack:
                 "TURN_LEASE_S": str(s.turn_lease_s), "TURN_SWEEP_S": str(s.turn_sweep_s),
                 "TURN_MAX_ATTEMPTS": str(s.turn_max_attempts), "LOG_LEVEL": s.log_level,
                 **({"REDIS_URL": s.redis_url} if s.redis_url else {}), **({"NEUVO_SECRET": s.secret} if s.secret else {}),
+                **({"NEUVO_HELD_OUT": str(s.held_out)} if s.held_out else {}),
                 **({"NEUVO_FAULT_PAUSE_AT": s.fault_pause_at, "NEUVO_FAULT_PAUSE_S": str(s.fault_pause_s)}
                    if s.fault_pause_at else {}),
                 **self.env}
 
     def spawn_engine(self, preexec_fn: Callable[[], None] | None = None) -> subprocess.Popen:
-        """Rasa with the current model (trained first if the data changed), in its own session."""
-        self.model = train(default(), pipeline=self.settings.pipeline, cache_dir=self.settings.cache_dir,
-                           venv=self.settings.rasa_venv)
+        """Rasa with the current model (trained first if the data changed), in its own session; without
+        the settings' held-out questions when there are some (`assistant eval --kfold`)."""
+        held_out = HeldOut.read(self.settings.held_out)
+        self.model = train(held_out.catalogue(default()), pipeline=self.settings.pipeline,
+                           cache_dir=self.settings.cache_dir, venv=self.settings.rasa_venv,
+                           dialogue=held_out.dialogue(load_dialogue_intents()))
         return start_rasa(self.settings, self.model.path, self.settings.log_dir / f"rasa-{self.settings.rasa_port}.log",
                           preexec_fn)
 

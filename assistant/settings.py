@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     rasa_venv: Path = Field(ROOT / ".venv-rasa", validation_alias=_env("RASA_VENV", "rasa_venv"))
     cache_dir: Path = Field(Path.home() / ".cache" / "neuvo", validation_alias=_env("NEUVO_CACHE", "cache_dir"))
     pipeline: str | None = Field(None, validation_alias=_env("NEUVO_PIPELINE", "pipeline"))  # Rasa NLU pipeline
+    # measurement only (`assistant eval --kfold`): the questions of this JSONL file are left out of Rasa's
+    # training data and of the catalogue search, so they can be asked as unseen questions (nlu/folds.py)
+    held_out: Path | None = Field(None, validation_alias=_env("NEUVO_HELD_OUT", "held_out"))
     max_message_chars: int = 2000
     languages: tuple[str, ...] = ("fi", "sv", "en")
     default_language: str = "fi"

@@ -66,7 +66,7 @@ def measure(pipeline: str, train_catalogue: Catalogue, sets: dict[str, list[dict
 
 def main() -> None:
     train_catalogue, held_out = split(default())
-    dev = [q for q in read_questions(DEV)]
+    dev = [dataclasses.asdict(q) for q in read_questions(DEV)]
     sets = {"dev": dev, "held-out catalogue examples": held_out}
     pipelines = sys.argv[1:] or list(PIPELINES)
     rows = {p: measure(p, train_catalogue, sets) for p in pipelines}

@@ -52,7 +52,7 @@ def latency(samples: list[float]) -> str:
 
 
 def main() -> None:
-    questions = [q["text"] for q in read_questions(DEV)]
+    questions = [q.text for q in read_questions(DEV)]
     faq = rank_file(SWEFAQ, lang="sv")
     with tempfile.TemporaryDirectory() as cache:  # empty model cache and empty Rasa component cache
         os.environ.update(RASA_CACHE_DIRECTORY=str(Path(cache) / "rasa"))  # read by Rasa's own process

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from knowledge.catalogue import Catalogue
+from nlu.folds import Dialogue
 from nlu.project import generate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,9 +35,10 @@ class TrainedModel:
 
 
 def train(catalogue: Catalogue, force: bool = False, pipeline: str | None = None, quiet: bool = True,
-          cache_dir: Path = CACHE_DIR, venv: Path = RASA_VENV) -> TrainedModel:
-    """The model for this catalogue: from the cache (`cache_dir`/models/<hash>.tar.gz) or trained now."""
-    project = generate(catalogue, BUILD_DIR, pipeline=pipeline)
+          cache_dir: Path = CACHE_DIR, venv: Path = RASA_VENV, dialogue: Dialogue | None = None) -> TrainedModel:
+    """The model for this catalogue (and these dialogue intents, by default nlu/dialogue_intents.yml): from
+    the cache (`cache_dir`/models/<hash>.tar.gz) or trained now."""
+    project = generate(catalogue, BUILD_DIR, pipeline=pipeline, dialogue=dialogue)
     models = Path(cache_dir) / "models"
     model = models / f"{project.content_hash}.tar.gz"
     if model.exists() and not force:

@@ -133,8 +133,9 @@ def test_eval_command_reports_accuracy_on_any_file(stack, tmp_path):
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["all"]["n"] == 3 and report["fi"]["n"] == 2 and report["sv"]["n"] == 1
-    assert report["all"]["top1"] == 1.0, report["misclassified"]
-    assert report["out_of_scope"] == {"precision": 1.0, "recall": 1.0, "n": 1}
+    assert report["all"]["top1"] == 1.0, report["misses"]
+    assert report["all"]["rates"]["answered_right"] == 0.6667 and report["all"]["rates"]["out_of_scope_right"] == 0.3333
+    assert report["misses"] == [] and report["out_of_scope"] == {"precision": 1.0, "recall": 1.0, "n": 1}
     assert report["latency_ms"]["p50"] > 0
 
 
