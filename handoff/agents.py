@@ -18,6 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from assistant.i18n import N_, gettext
 from assistant.limits import Limits, Refused
 from assistant.models import Conversation, utcnow
 from assistant.states import WAITING, State
@@ -31,6 +32,8 @@ MAX_SESSION = dt.timedelta(hours=12)
 ONLINE_WITHIN = dt.timedelta(minutes=2)  # an online agent's console checks in every minute
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not a password")  # unknown users cost the same time as wrong passwords
+ACTORS = ("customer", "bot", "system")  # the audit trail's other actors: no account may be called so
+UNNAMED = N_("Expert")  # an account without a display name of its own, as customers and colleagues see it
 
 
 class AccountError(ValueError):
@@ -46,6 +49,8 @@ def create_user(sessions: sessionmaker, username: str, password: str, name: str,
         raise AccountError("languages must be a comma-separated subset of fi, sv, en")
     if (role == Role.REGIONAL_ADVISOR) != bool(region):
         raise AccountError("a regional advisor needs --region (and only a regional advisor has one)")
+    if username in ACTORS:  # the audit trail could not tell the account from the customer or the bot
+        raise AccountError(f"{username!r} is reserved")
     if mask_personal_codes(username)[0] != username:  # it would be masked at login, and never match
         raise AccountError("a username must not contain an identity code, account or card number")
     if len(password) < 10:
@@ -77,6 +82,21 @@ def authenticate(sessions: sessionmaker, username: str, password: str) -> User |
     except (VerificationError, InvalidHashError):
         return None
     return user
+
+
+def display_name(user: User, lang: str) -> str:
+    """The name customers and colleagues see: the account's display name, else "Expert" in `lang`.
+    Never the login name, half of a credential: a name equal to it (what `user add` without --name
+    used to store) counts as none."""
+    name = (user.name or "").strip()
+    return name if name and name != user.username else gettext(lang, UNNAMED)
+
+
+def display_names(db: Session, usernames: set[str], lang: str) -> dict[str, str]:
+    """Username → display name, for the accounts among `usernames` (the audit trail names its actors so)."""
+    if not usernames:
+        return {}
+    return {u.username: display_name(u, lang) for u in db.scalars(select(User).where(User.username.in_(usernames)))}
 
 
 def login(sessions: sessionmaker, limits: Limits, username: str, password: str, address: str) -> User | None:

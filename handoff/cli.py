@@ -18,7 +18,7 @@ def cmd_user_add(args, settings, wiring) -> int:
     password = os.environ.get(PASSWORD_VARIABLE) or getpass.getpass(f"password for {args.username}: ")
     wiring.migrate(settings.database_url)
     try:
-        user = create_user(session_factory(settings.database_url), args.username, password, args.name or args.username,
+        user = create_user(session_factory(settings.database_url), args.username, password, args.name or "",
                            args.role, [lang.strip() for lang in args.languages.split(",") if lang.strip()],
                            region=args.region, max_chats=args.max_chats,
                            topics=[t.strip() for t in args.topics.split(",")] if args.topics else None,
@@ -28,6 +28,8 @@ def cmd_user_add(args, settings, wiring) -> int:
         return 2
     print(f"created {user.role} {user.username} (languages {', '.join(user.languages)}"
           f"{', region ' + user.region if user.region else ''})")
+    if not args.name:
+        print("no --name: customers and colleagues see this account as 'Expert' (Asiantuntija, Sakkunnig)")
     return 0
 
 
@@ -35,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     u = sub.add_parser("user", help="contact-centre accounts").add_subparsers(dest="user", required=True)
     s = u.add_parser("add", help=f"create an account (password from {PASSWORD_VARIABLE} or asked)")
     s.add_argument("username")
-    s.add_argument("--name", help="shown to customers, e.g. 'Anna'")
+    s.add_argument("--name", help="the display name customers and colleagues see, e.g. 'Anna' (never the username)")
     s.add_argument("--role", required=True, choices=ROLES)
     s.add_argument("--languages", default="fi", help="comma-separated: fi,sv,en")
     s.add_argument("--region", help="region code of a regional advisor, e.g. 15")

@@ -32,6 +32,7 @@ from handoff import agents, schemas
 from handoff.console_strings import strings
 from handoff.desk import OUTCOMES, AlreadyClaimed, Desk, NotAllowed
 from handoff.models import HandoffEvent, Role, User
+from handoff.names import Names, names
 from nlu.regions import registry
 
 log = logging.getLogger("neuvo.console")
@@ -58,6 +59,7 @@ ERRORS = {
 STATUS = {"login_required": 401, "invalid_login": 401, "forbidden": 403, "csrf": 403, "not_found": 404,
           "already_claimed": 409, "locked_out": 429, "not_allowed": 403, "not_held": 409}
 PREVIEW = 120
+ACTOR_NAMES = {"customer": N_("Customer"), "bot": N_("Bot"), "system": N_("System")}  # the trail's non-accounts
 
 
 Note = Annotated[Text, Field(max_length=4000)]
@@ -100,9 +102,9 @@ def region_name(code: str | None, lang: str) -> str | None:
 
 
 def user_json(u: User) -> dict:
-    return {"id": u.id, "username": u.username, "name": u.name, "role": u.role, "region": u.region,
-            "region_name": region_name(u.region, u.ui_language), "languages": u.languages, "topics": u.topics,
-            "max_chats": u.max_chats, "status": u.status, "ui_language": u.ui_language}
+    return {"id": u.id, "username": u.username, "name": agents.display_name(u, u.ui_language), "role": u.role,
+            "region": u.region, "region_name": region_name(u.region, u.ui_language), "languages": u.languages,
+            "topics": u.topics, "max_chats": u.max_chats, "status": u.status, "ui_language": u.ui_language}
 
 
 class Console:
@@ -110,6 +112,9 @@ class Console:
 
     def __init__(self, service: ConversationService, desk: Desk):
         self.service, self.desk, self.sessions = service, desk, service.sessions
+
+    def names(self, lang: str) -> Names:
+        return names(self.service.content, self.desk.queues, lang)
 
     def visible_queues(self, user: User) -> list:
         return [q for q in self.desk.queues.values() if agents.serves(user, q.id)]
@@ -142,7 +147,8 @@ class Console:
                          .order_by(Message.seq.desc()).limit(1)) or ""
         entry = self.desk.understood_service(db, c.id)
         since = c.queued_at or c.updated_at
-        return {"conversation_id": c.id, "state": c.state, "queue": c.queue, "language": c.language,
+        return {"conversation_id": c.id, "state": c.state, "queue": c.queue,
+                "queue_name": self.names(lang).queue(c.queue), "language": c.language,
                 "region": c.region, "region_name": region_name(c.region, lang),
                 "topic": entry.topic if entry else None, "service": entry.id if entry else None,
                 "service_title": entry.text(lang).title if entry else None,
@@ -167,47 +173,65 @@ class Console:
             messages = db.scalars(select(Message).where(Message.conversation_id == c.id).order_by(Message.seq)).all()
             events = db.scalars(select(HandoffEvent).where(HandoffEvent.conversation_id == c.id)
                                 .order_by(HandoffEvent.id)).all()
-        asked = []
-        catalogue = self.service.content.current().catalogue
+            people = agents.display_names(db, {e.actor for e in events} - set(agents.ACTORS), lang)
+        named = self.names(lang)
+        asked: list[str] = []
         for m in messages:
-            service = (m.understood or {}).get("service") if m.sender == "customer" else None
-            entry = catalogue.get(service) if service else None
-            if entry and entry.text(lang).title not in asked:
-                asked.append(entry.text(lang).title)
+            title = named.service((m.understood or {}).get("service")) if m.sender == "customer" else None
+            if title and title not in asked:
+                asked.append(title)
         return {
             "conversation": self.conversation_json(c, agent, lang),
-            "messages": [{"seq": m.seq, "from": m.sender, "text": m.text, "internal": m.internal, "event": m.event,
-                          "details": m.details, "author": m.author, "buttons": m.buttons or [],
-                          "understood": self.understood(m.understood, lang) if m.sender == "customer" else None,
-                          "service": m.service, "at": m.created_at.isoformat()} for m in messages],
-            "events": [{"kind": e.kind, "actor": e.actor, "at": e.at.isoformat(),
-                        "from_queue": e.from_queue, "to_queue": e.to_queue, "note": e.note, "outcome": e.outcome}
-                       for e in events],
+            "messages": self.transcript(messages, named),
+            "events": [self.event_json(e, people, named) for e in events],
             "context": {"verified": False, "language": c.language, "region": c.region,
                         "region_name": region_name(c.region, lang), "business_id": c.business_id,
                         "channel": c.channel, "contact": c.contact, "services_asked": asked},
             "customer_typing": is_active(c.customer_typing_until, utcnow()),
         }
 
-    def understood(self, u: dict | None, lang: str) -> dict | None:
-        """What the bot understood of a customer message, with service titles an agent can read."""
+    @staticmethod
+    def event_json(e: HandoffEvent, people: dict[str, str], named: Names) -> dict:
+        """One step of the audit trail, its actor by display name (the trail keeps the username)."""
+        actor = people.get(e.actor) or gettext(named.lang, ACTOR_NAMES.get(e.actor, agents.UNNAMED))
+        return {"kind": e.kind, "actor": actor, "at": e.at.isoformat(),
+                "from_queue": e.from_queue, "from_queue_name": named.queue(e.from_queue),
+                "to_queue": e.to_queue, "to_queue_name": named.queue(e.to_queue), "note": e.note, "outcome": e.outcome,
+                "outcome_title": gettext(named.lang, OUTCOMES[e.outcome]) if e.outcome in OUTCOMES else None}
+
+    @staticmethod
+    def transcript(messages, named: Names) -> list[dict]:
+        """The messages as the agent reads them: a button the customer pressed (stored as its payload,
+        kept in `payload`) reads as the button's title."""
+        result: list[dict] = []
+        offered: dict[str, str] = {}  # payload → the title of a button the bot showed
+        for m in messages:
+            command = m.sender == "customer" and m.text.startswith("/")
+            text = named.command(m.text, offered) if command else m.text
+            result.append({"seq": m.seq, "from": m.sender, "text": text, "payload": m.text if command else None,
+                           "internal": m.internal, "event": m.event, "details": m.details, "author": m.author,
+                           "buttons": m.buttons or [],
+                           "understood": Console.understood(m.understood, named) if m.sender == "customer" else None,
+                           "service": m.service, "at": m.created_at.isoformat()})
+            offered.update({b["payload"]: b["title"] for b in m.buttons or [] if b.get("payload") and b.get("title")})
+        return result
+
+    @staticmethod
+    def understood(u: dict | None, named: Names) -> dict | None:
+        """What the bot understood of a customer message, with titles an agent can read for services and
+        dialogue intents alike."""
         if not u:
             return None
-        catalogue = self.service.content.current().catalogue
-
-        def title(label: str | None) -> str | None:
-            entry = catalogue.get(label) if label else None
-            return entry.text(lang).title if entry else None
-
-        return {"intent": u.get("intent"), "service": u.get("service"), "service_title": title(u.get("service")),
-                "confidence": u.get("confidence"),
-                "services": [{**r, "title": title(r.get("label"))} for r in (u.get("ranking") or [])[:3]]}
+        return {"intent": u.get("intent"), "intent_title": named.label(u.get("intent")), "service": u.get("service"),
+                "service_title": named.service(u.get("service")), "confidence": u.get("confidence"),
+                "services": [{**r, "title": named.label(r.get("label"))} for r in (u.get("ranking") or [])[:3]]}
 
     def conversation_json(self, c: Conversation, agent: User | None, lang: str) -> dict:
         queue = self.desk.queues.get(c.queue or "")
         return {"id": c.id, "state": c.state, "queue": c.queue, "queue_name": queue.name(lang) if queue else None,
                 "language": c.language, "region": c.region, "region_name": region_name(c.region, lang),
-                "channel": c.channel, "agent": {"id": agent.id, "name": agent.name} if agent else None,
+                "channel": c.channel,
+                "agent": {"id": agent.id, "name": agents.display_name(agent, lang)} if agent else None,
                 "created_at": c.created_at.isoformat(), "contact": c.contact, "last_seq": c.last_seq}
 
     def brief(self, user: User, conversation_id: str) -> dict:
@@ -228,7 +252,7 @@ class Console:
             held = agents.held_chats(db)
             online = {u.id for u in agents.online_users(db, utcnow())}
         return {"queues": self.queue_view(user, list(self.desk.queues.values())),
-                "agents": [{"id": u.id, "name": u.name, "role": u.role,
+                "agents": [{"id": u.id, "name": agents.display_name(u, user.ui_language), "role": u.role,
                             "status": u.status if u.id in online else "offline", "languages": u.languages,
                             "region": u.region, "region_name": region_name(u.region, user.ui_language),
                             "chats": held.get(u.id, 0), "max_chats": u.max_chats} for u in users]}
@@ -479,6 +503,7 @@ def router(parts: Assistant, desk: Desk) -> APIRouter:
         subscription = parts.hub.subscribe(None)
         closed = asyncio.get_running_loop().create_task(_until_closed(ws))  # a gone browser ends this at once
         typing: dict[str, bool] = {}
+        shown: set[str] = set()  # conversations this socket told of: that one left the user's sight is told too
         try:
             while not closed.done():
                 waiting = asyncio.ensure_future(subscription.next(timeout=30.0))
@@ -494,7 +519,11 @@ def router(parts: Assistant, desk: Desk) -> APIRouter:
                     await ws.send_json({"type": "ping"})
                     continue
                 if not agents.may_see(user, change):
+                    if change.conversation_id in shown:  # transferred, returned or closed away: re-fetch (and close it)
+                        shown.discard(change.conversation_id)
+                        await ws.send_json({"type": "left", "conversation_id": change.conversation_id})
                     continue
+                shown.add(change.conversation_id)
                 await ws.send_json({"type": "changed", "conversation_id": change.conversation_id,
                                     "state": change.state, "queue": change.queue, "last_seq": change.last_seq})
                 if typing.get(change.conversation_id, False) != change.customer_typing:

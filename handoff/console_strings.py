@@ -77,6 +77,7 @@ CONSOLE_STRINGS: dict[str, str] = {
     "from_customer": N_("Customer"),
     "from_bot": N_("Bot"),
     "private_note": N_("Private note"),
+    "chose": N_("Chose: {choice}"),
     "understood_line": N_("The bot understood: {what}, {confidence} %"),
     "understood_heading": N_("What the bot understood"),
     "intent": N_("Intent"),

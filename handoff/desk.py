@@ -23,7 +23,7 @@ from assistant.i18n import N_, gettext
 from assistant.message import Button, MessageDraft, Sender
 from assistant.models import Conversation, Message, utcnow
 from assistant.states import HUMAN, ROUTABLE, WAITING, State, StateConflict, transition
-from handoff.agents import free_slots, held_chats, may_claim, online_users, serves
+from handoff.agents import display_name, free_slots, held_chats, may_claim, online_users, serves
 from handoff.contact import valid_email, valid_phone
 from handoff.hours_text import when
 from handoff.models import HandoffEvent, Role, User
@@ -237,7 +237,8 @@ class Desk:
             except StateConflict:
                 raise AlreadyClaimed(conversation_id) from None
             db.add(HandoffEvent(conversation_id=c.id, kind="claimed", actor=user.username, from_queue=c.queue))
-            stored = store(db, c.id, [_system(c.language, "agent_joined", {"agent": user.name}, agent=user.name)])
+            name = display_name(user, c.language)
+            stored = store(db, c.id, [_system(c.language, "agent_joined", {"agent": name}, agent=name)])
         return Step(self.service.load(conversation_id), stored)
 
     def answer(self, conversation_id: str, user: User, text: object, internal: bool) -> Message:
@@ -252,7 +253,8 @@ class Desk:
             elif not may_claim(user, c) and c.agent_id != user.id:
                 raise NotAllowed("not_allowed")
             c.agent_typing_until = None
-            draft = MessageDraft(Sender.AGENT, clean, language=c.language, author=user.name, internal=bool(internal))
+            draft = MessageDraft(Sender.AGENT, clean, language=c.language, author=display_name(user, c.language),
+                                 internal=bool(internal))
             # a reply only while the agent still holds it (a transfer at the same moment wins)
             stored = store(db, conversation_id, [draft], None if internal else [State.AGENT])
         if not stored:
@@ -273,11 +275,11 @@ class Desk:
                                 to_queue=queue_id, note=note))
             db.refresh(c)
             position = self.ahead(db, c) + 1
-            name = self.queues[queue_id].name(lang)
-            drafts = [_system(lang, "transferred", {"agent": user.name, "queue": queue_id, "queue_name": name,
-                                                    "position": position}, agent=user.name, queue=name, position=position)]
+            name, agent = self.queues[queue_id].name(lang), display_name(user, lang)
+            drafts = [_system(lang, "transferred", {"agent": agent, "queue": queue_id, "queue_name": name,
+                                                    "position": position}, agent=agent, queue=name, position=position)]
             if note:
-                drafts.append(MessageDraft(Sender.AGENT, note, language=lang, author=user.name, internal=True))
+                drafts.append(MessageDraft(Sender.AGENT, note, language=lang, author=agent, internal=True))
             stored = store(db, c.id, drafts)
         return Step(self.service.load(conversation_id), stored)
 
@@ -299,7 +301,8 @@ class Desk:
                        agent_id=None, agent_typing_until=None, failed_turns=0)
             db.add(HandoffEvent(conversation_id=c.id, kind=kind.value, actor=user.username, from_queue=c.queue,
                                 note=note, outcome=outcome))
-            stored = store(db, c.id, [_system(c.language, text, {"agent": user.name}, agent=user.name)])
+            name = display_name(user, c.language)
+            stored = store(db, c.id, [_system(c.language, text, {"agent": name}, agent=name)])
         return Step(self.service.load(conversation_id), stored)
 
 

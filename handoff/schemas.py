@@ -47,6 +47,7 @@ class ConversationSummary(ResponseBody):
     conversation_id: str
     state: State
     queue: str | None
+    queue_name: str | None = Field(None, description="the queue's name in the agent's language")
     language: Language
     region: str | None
     region_name: str | None
@@ -103,6 +104,7 @@ class ServiceOption(ResponseBody):
 class AgentUnderstood(ResponseBody):
     """What the bot understood of a customer message, with service titles an agent can read."""
     intent: str | None
+    intent_title: str | None = Field(None, description="the intent as an agent reads it, e.g. 'Asks for a person'")
     service: str | None
     service_title: str | None
     confidence: float | None
@@ -120,6 +122,7 @@ class ConsoleMessage(ResponseBody):
     buttons: list[Button]
     understood: AgentUnderstood | None
     service: str | None
+    payload: str | None = Field(None, description="a pressed button's payload; `text` then says what was chosen")
     at: Timestamp
 
 
@@ -128,9 +131,12 @@ class HandoffEventView(ResponseBody):
     actor: str
     at: Timestamp
     from_queue: str | None
+    from_queue_name: str | None = None
     to_queue: str | None
+    to_queue_name: str | None = None
     note: str | None
     outcome: str | None
+    outcome_title: str | None = None
 
 
 class CustomerContext(ResponseBody):

@@ -342,3 +342,133 @@ def test_everyone_busy_is_told_apart_from_nobody_online(app):
     full = customer(app, "/request_human")[2]
     assert full["state"] == "no_agents" and full["messages"][-1]["details"]["reason"] == "full"
     assert "varattuina" in full["messages"][-1]["text"] and "paikalla" not in full["messages"][-1]["text"]
+# -- what the console shows: titles and display names, never ids or login names --------------------------
+
+RAW = ("start_up_grant", "request_human", "entrepreneurs", "topic:", "region:", "nlu_fallback", "out_of_scope",
+       "aino.k", "/request_human")
+READ = {"name", "title", "service_title", "intent_title", "queue_name", "from_queue_name", "to_queue_name",
+        "outcome_title", "actor", "author", "text", "services_asked", "region_name"}  # what console.js puts on screen
+
+
+def shown(view) -> list[str]:
+    """Every value of `view` that the console shows a person."""
+    found: list[str] = []
+    if isinstance(view, dict):
+        for key, value in view.items():
+            if key in READ and isinstance(value, str):
+                found.append(value)
+            elif key in READ and isinstance(value, list):
+                found += [v for v in value if isinstance(v, str)]
+            else:
+                found += shown(value)
+    elif isinstance(view, list):
+        for value in view:
+            found += shown(value)
+    return found
+
+
+def raw_ids(view) -> list[str]:
+    return [text for text in shown(view) if any(raw in text for raw in RAW)]
+
+
+@pytest.mark.console
+def test_the_console_shows_service_titles_queue_names_and_display_names_never_ids(app, offline_settings):
+    create_user(session_factory(offline_settings.database_url), "aino.k", PASSWORD, "Aino Virtanen", "agent",
+                ["fi", "sv"])
+    aino, sue = Agent(app, "aino.k"), Agent(app, "sue")
+    assert aino.get("/console/api/me").json()["user"]["name"] == "Aino Virtanen"
+    http, conversation, turn = customer(app, "Miten haen starttirahaa?")
+    assert turn["understood"]["service"] == "start_up_grant"
+    offered = next(b["title"] for m in turn["messages"] for b in m.get("buttons") or [] if b["payload"] == "/request_human")
+    assert say(http, conversation, "/request_human")["state"] == "queued"
+
+    queues = aino.get("/console/api/queues").json()
+    [item] = [w for q in queues for w in q["waiting"] if w["conversation_id"] == conversation]
+    assert item["service_title"] == "Starttiraha" and item["queue_name"] == "Yrityksen perustaminen"
+    assert "Yrityksen perustaminen" in [q["name"] for q in queues] and raw_ids(queues) == []
+    swedish = aino.get("/console/api/queues?lang=sv").json()
+    assert [w["service_title"] for q in swedish for w in q["waiting"]] == ["Startpeng"]
+    assert "Att starta företag" in [q["name"] for q in swedish]
+
+    assert aino.post(f"/console/api/conversations/{conversation}/claim").status_code == 200
+    assert aino.get("/console/api/conversations").json()[0]["queue_name"] == "Yrityksen perustaminen"
+    view = aino.get(f"/console/api/conversations/{conversation}").json()
+    assert view["conversation"]["agent"]["name"] == "Aino Virtanen"
+    asked, pressed = view["messages"][0], next(m for m in view["messages"] if m.get("payload"))
+    assert asked["understood"]["service_title"] == asked["understood"]["intent_title"] == "Starttiraha"
+    assert asked["understood"]["services"][0]["title"] == "Starttiraha"
+    assert pressed["payload"] == "/request_human" and pressed["text"] == offered  # the button the customer pressed
+    assert pressed["understood"]["intent_title"] == "Pyytää ihmistä"
+    assert view["context"]["services_asked"] == ["Starttiraha"]
+    assert raw_ids(view) == []
+
+    assert aino.post(f"/console/api/conversations/{conversation}/transfer",
+                     {"queue": "region:15", "note": "Vaasasta"}).status_code == 200
+    told = next(m for m in http.get(f"/api/v1/conversations/{conversation}").json()["messages"]
+                if m.get("event") == "transferred")
+    assert told["text"].startswith("Aino Virtanen siirsi keskustelun jonoon Alueellinen neuvonta – Pohjanmaa")
+    assert told["details"]["agent"] == "Aino Virtanen"
+    history = sue.get(f"/console/api/conversations/{conversation}").json()
+    moved = next(e for e in history["events"] if e["kind"] == "transferred")
+    assert moved["actor"] == "Aino Virtanen" and moved["from_queue_name"] == "Yrityksen perustaminen"
+    assert moved["to_queue_name"] == "Alueellinen neuvonta – Pohjanmaa"
+    assert [e["actor"] for e in history["events"]][:2] == ["Asiakas", "Botti"]
+    assert raw_ids(history) == [] and "aino.k" not in str(history)  # colleagues' login names stay out of it
+    supervisor = sue.get("/console/api/supervisor").json()
+    assert "Aino Virtanen" in [a["name"] for a in supervisor["agents"]] and raw_ids(supervisor) == []
+
+
+@pytest.mark.console
+def test_what_the_bot_understood_reads_as_labels_for_dialogue_intents(app):
+    from nlu.project import FALLBACK_INTENT, load_dialogue_intents
+
+    from handoff.names import INTENT_NAMES
+    assert set(load_dialogue_intents()) | {FALLBACK_INTENT} <= set(INTENT_NAMES)  # a new intent needs a label
+    sue = Agent(app, "sue")
+    http, conversation, _ = customer(app, "Mikä on Suomen paras jalkapallojoukkue?")
+    say(http, conversation, "/request_human")
+    view = sue.get(f"/console/api/conversations/{conversation}").json()
+    understood = [m["understood"] for m in view["messages"] if m["understood"]]
+    assert understood[0]["intent"] in ("out_of_scope", "nlu_fallback") or understood[0]["service"]
+    assert understood[-1]["intent_title"] == "Pyytää ihmistä"
+    assert all(u["intent_title"] and u["intent_title"] != u["intent"] for u in understood)
+    assert raw_ids(view) == []
+    swedish = sue.get(f"/console/api/conversations/{conversation}?lang=sv").json()
+    assert [m["understood"]["intent_title"] for m in swedish["messages"] if m["understood"]][-1] == "Ber om en människa"
+    _, typed, _ = customer(app, "/request_human")  # no button offered: the intent's label
+    pressed = next(m for m in sue.get(f"/console/api/conversations/{typed}?lang=sv").json()["messages"] if m.get("payload"))
+    assert pressed["text"] == "Ber om en människa" and pressed["payload"] == "/request_human"
+
+
+@pytest.mark.console
+def test_an_account_without_a_display_name_is_shown_as_an_expert_never_by_its_username(app, offline_settings):
+    sessions = session_factory(offline_settings.database_url)
+    create_user(sessions, "ville.v", PASSWORD, "ville.v", "agent", ["fi"])  # `user add` without --name used to do this
+    create_user(sessions, "kaisa.k", PASSWORD, "", "supervisor", ["fi"])
+    ville, kaisa = Agent(app, "ville.v"), Agent(app, "kaisa.k")
+    assert ville.get("/console/api/me").json()["user"]["name"] == "Asiantuntija"
+    http, conversation, _ = customer(app, "/request_human")
+    assert ville.post(f"/console/api/conversations/{conversation}/claim").status_code == 200
+    assert ville.post(f"/console/api/conversations/{conversation}/messages", {"text": "Hei!"}).status_code == 200
+    seen = [m for m in http.get(f"/api/v1/conversations/{conversation}").json()["messages"] if m["from"] != "customer"]
+    assert seen[-2]["text"] == "Asiantuntija yhteyspalvelusta liittyi keskusteluun." and seen[-1]["author"] == "Asiantuntija"
+    assert "ville.v" not in str(seen)
+    assert kaisa.get(f"/console/api/conversations/{conversation}").json()["conversation"]["agent"]["name"] == "Asiantuntija"
+    assert {"ville.v", "kaisa.k"}.isdisjoint(a["name"] for a in kaisa.get("/console/api/supervisor").json()["agents"])
+    assert ville.post(f"/console/api/conversations/{conversation}/close", {"outcome": "answered"}).status_code == 200
+    closed = kaisa.get(f"/console/api/conversations/{conversation}").json()["events"][-1]
+    assert (closed["actor"], closed["outcome_title"]) == ("Asiantuntija", "Vastattu")
+
+
+@pytest.mark.console
+def test_the_agent_who_held_a_conversation_hears_when_a_supervisor_moves_it_away(app, offline_settings):
+    anna, sue = Agent(app, "anna"), Agent(app, "sue")
+    _, conversation, _ = customer(app, "/request_human")
+    with TestClient(app) as live, live.websocket_connect("/ws/console", headers={
+            "Origin": offline_settings.app_url, "Cookie": f"neuvo_console={anna.http.cookies.get('neuvo_console')}"}) as ws:
+        assert anna.post(f"/console/api/conversations/{conversation}/claim").status_code == 200
+        receive_until(ws, lambda f: f.get("conversation_id") == conversation and f.get("state") == "agent")
+        assert sue.post(f"/console/api/conversations/{conversation}/transfer", {"queue": "region:15"}).status_code == 200
+        told = receive_until(ws, lambda f: f.get("type") == "left")
+        assert told[-1] == {"type": "left", "conversation_id": conversation}  # where it went is not hers to know
+    assert anna.get(f"/console/api/conversations/{conversation}").status_code == 403  # the page closes it with a note

@@ -80,14 +80,13 @@
   function langName(code) { return code ? t("lang_" + code) : "–"; }
   function stateLabel(s) { return s ? t("state_" + s) : "–"; }
   function roleLabel(r) { return r ? t("role_" + r) : ""; }
-  function agentName(a) { return a && typeof a === "object" ? (a.name || a.username || "") : String(a || ""); }
-  function queueName(id) {
-    const q = st.queues.find((x) => same(x.id, id)) || st.targets.find((x) => same(x.id, id));
-    return q ? q.name : (id || "");
-  }
+  // People by display name, services and queues by name, never by login name or id: the API sends the names.
+  function agentName(a) { return a && typeof a === "object" ? (a.name || "") : String(a || ""); }
   // Button payloads such as "/request_human" are stored as customer text; they are not worth a preview.
   function isCommand(text) { return typeof text === "string" && text.charAt(0) === "/"; }
   function previewOf(text) { return isCommand(text) ? "" : (text || ""); }
+  // The API gives a pressed button as its title, the payload beside it.
+  function pressed(m) { return isCommand(m.payload); }
   function isSupervisor() { return !!st.user && SUPERVISOR_ROLES.includes(st.user.role); }
   function langQuery() { return "?lang=" + st.lang; } // the API may ignore it and use ui_language
   function convPath(id, action) { return "/conversations/" + encodeURIComponent(id) + (action ? "/" + action : ""); }
@@ -142,6 +141,7 @@
 
   async function api(method, path, body) {
     const opts = { method: method, credentials: "same-origin", headers: { Accept: "application/json" } };
+    const session = st.user; // a 401 ends only the session this request was sent in
     if (method !== "GET") {
       opts.headers["Content-Type"] = "application/json";
       if (st.csrf) opts.headers["X-CSRF-Token"] = st.csrf;
@@ -153,7 +153,7 @@
     try { data = await res.json(); } catch (e) { /* empty or not JSON */ }
     if (res.ok) return data;
     const err = (data && data.error) || {};
-    if (res.status === 401 && st.user) sessionExpired();
+    if (res.status === 401 && session && st.user === session) sessionExpired();
     throw new ApiError(res.status, err.code || "", typeof err.message === "string" ? err.message : "");
   }
 
@@ -212,10 +212,10 @@
     try {
       me = await api("GET", "/me");
     } catch (e) {
-      showLogin(e.status === 401 ? "" : t("error"), false);
+      if (!st.user) showLogin(e.status === 401 ? "" : t("error"), false); // unless the agent signed in meanwhile
       return;
     }
-    await startSession(me, false);
+    if (!st.user) await startSession(me, false);
   }
 
   async function startSession(data, focus) {
@@ -290,7 +290,7 @@
   }
 
   function renderUser() {
-    $("user-name").textContent = st.user.name || st.user.username || "";
+    $("user-name").textContent = st.user.name || "";
     $("user-role").textContent = roleLabel(st.user.role);
     if (st.user.status) $("agent-status").value = st.user.status;
   }
@@ -351,7 +351,7 @@
     const waiting = Array.isArray(q.waiting) ? q.waiting : [];
     const sec = el("div", "queue", null, { "data-queue-id": q.id });
     const head = el("div", "queue-head");
-    head.append(el("h3", "queue-name", q.name || q.id, { id: "queue-" + index }),
+    head.append(el("h3", "queue-name", q.name || "", { id: "queue-" + index }),
       el("span", "badge " + (q.open ? "badge-open" : "badge-closed"), t(q.open ? "queue_open" : "queue_closed")));
     sec.append(head, el("p", "queue-info", [
       t("waiting_count", { count: waiting.length }),
@@ -376,7 +376,7 @@
     }
     top.append(el("span", "wait", t("waiting_for", { time: duration(w.waiting_seconds) }),
       { "data-waiting": String(w.waiting_seconds || 0), "data-format": "waiting_for" }));
-    const title = el("p", "item-title", [w.service_title || w.topic, w.region_name].filter(Boolean).join(" · "), { id: "item-" + uid });
+    const title = el("p", "item-title", [w.service_title, w.region_name].filter(Boolean).join(" · "), { id: "item-" + uid });
     li.append(top, title);
     if (previewOf(w.preview)) li.append(el("p", "preview", previewOf(w.preview)));
     const buttons = el("div", "item-buttons");
@@ -396,7 +396,7 @@
         const id = c.conversation_id;
         const b = el("button", "mine-item", null, { type: "button", "data-conversation-id": id, "data-key": "mine:" + id });
         if (same(id, st.openId)) b.setAttribute("aria-current", "true");
-        b.append(langBadge(c.language), el("span", "mine-queue", queueName(c.queue)), el("span", "preview", previewOf(c.preview)));
+        b.append(langBadge(c.language), el("span", "mine-queue", c.queue_name || ""), el("span", "preview", previewOf(c.preview)));
         b.addEventListener("click", () => openConversation(id, true));
         const li = el("li");
         li.append(b);
@@ -491,7 +491,7 @@
     addRow(dl, t("language"), langName(c.language));
     addRow(dl, t("region"), c.region_name);
     addRow(dl, t("state"), stateLabel(c.state));
-    addRow(dl, t("queue"), c.queue_name || queueName(c.queue));
+    addRow(dl, t("queue"), c.queue_name);
     if (c.agent) addRow(dl, t("handled_by"), agentName(c.agent));
   }
 
@@ -511,7 +511,7 @@
 
   function messageNode(m) {
     const from = m.internal ? "note" : (["customer", "bot", "agent", "system"].includes(m.from) ? m.from : "system");
-    const node = el("div", "msg msg-" + from + (from === "customer" && isCommand(m.text) ? " msg-command" : ""),
+    const node = el("div", "msg msg-" + from + (from === "customer" && pressed(m) ? " msg-command" : ""),
       null, { "data-seq": String(m.seq) });
     if (from !== "system") {
       const labels = { customer: t("from_customer"), bot: t("from_bot"), agent: m.author || "", note: t("private_note") };
@@ -523,25 +523,25 @@
       if (time) head.append(el("time", "msg-time", time, { datetime: toDate(m.at).toISOString() }));
       node.append(head);
     }
-    node.append(el("p", "msg-text", m.text || m.event || ""));
-    if (from === "customer" && m.understood && !isCommand(m.text)) {
+    node.append(el("p", "msg-text", from === "customer" && pressed(m) ? t("chose", { choice: m.text || "" }) : (m.text || "")));
+    if (from === "customer" && m.understood && !pressed(m)) {
       const line = understoodLine(m.understood);
       if (line) node.append(el("p", "msg-understood", line));
     }
-    const buttons = Array.isArray(m.buttons) ? m.buttons.map((b) => b && (b.title || b.payload)).filter(Boolean) : [];
+    const buttons = Array.isArray(m.buttons) ? m.buttons.map((b) => b && b.title).filter(Boolean) : [];
     if (buttons.length) node.append(el("p", "msg-buttons", buttons.map((b) => "[" + b + "]").join(" ")));
     return node;
   }
 
   function serviceLabel(s) {
     if (!s || typeof s !== "object") return String(s || "");
-    const name = s.title || s.name || s.label || s.service || s.id || "";
+    const name = s.title || s.name || "";
     const p = percent(typeof s.confidence === "number" ? s.confidence : s.score);
     return p === null ? name : name + " (" + p + "\u00a0%)";
   }
 
   function understoodLine(u) {
-    const what = u.service_title || u.service || u.intent;
+    const what = u.service_title || u.intent_title;
     const p = percent(u.confidence);
     return what ? t("understood_line", { what: what, confidence: p === null ? "–" : p }) : "";
   }
@@ -550,12 +550,12 @@
   function renderUnderstood(messages) {
     const box = $("understood-body");
     clear(box);
-    const last = messages.filter((m) => m.from === "customer" && m.understood && !isCommand(m.text)).pop();
+    const last = messages.filter((m) => m.from === "customer" && m.understood && !pressed(m)).pop();
     if (!last) { box.append(el("p", "empty", t("nothing_understood"))); return; }
     const u = last.understood, p = percent(u.confidence);
     const dl = el("dl", "meta meta-stacked");
-    if (u.intent) addRow(dl, t("intent"), u.intent);
-    if (u.service) addRow(dl, t("service"), u.service_title || u.service);
+    if (u.intent_title) addRow(dl, t("intent"), u.intent_title);
+    if (u.service_title) addRow(dl, t("service"), u.service_title);
     addRow(dl, t("confidence"), p === null ? "–" : p + "\u00a0%");
     box.append(dl);
     const services = Array.isArray(u.services) ? u.services.slice(0, 5) : [];
@@ -589,11 +589,10 @@
     clear(ul);
     events.filter((e) => HISTORY_KINDS.includes(e.kind)).forEach((e) => {
       const parts = [];
-      if (e.kind === "transferred") parts.push(queueName(e.from_queue) + " → " + queueName(e.to_queue));
-      if (e.outcome) {
-        const o = st.outcomes.find((x) => same(x.code, e.outcome));
-        parts.push(t("close_outcome") + ": " + (o ? o.title : e.outcome));
+      if (e.kind === "transferred") {
+        parts.push((e.from_queue_name || "–") + " → " + (e.to_queue_name || "–"));
       }
+      if (e.outcome) parts.push(t("close_outcome") + ": " + (e.outcome_title || "–"));
       if (e.note) parts.push(e.note);
       if (!parts.length) return;
       const li = el("li");
@@ -628,7 +627,7 @@
   }
 
   function fillOutcomes() {
-    fillSelect($("close-outcome"), st.outcomes.map((o) => [String(o.code), o.title || o.code]), t("choose"));
+    fillSelect($("close-outcome"), st.outcomes.map((o) => [String(o.code), o.title || ""]), t("choose"));
   }
 
   // ---------------------------------------------------------------- typing indicator
@@ -783,7 +782,7 @@
       const waiting = Array.isArray(q.waiting) ? q.waiting : [];
       const longest = waiting.reduce((m, w) => Math.max(m, w.waiting_seconds || 0), 0);
       const tr = el("tr", null, null, { "data-queue-id": q.id });
-      tr.append(el("th", null, q.name || q.id, { scope: "row" }));
+      tr.append(el("th", null, q.name || "", { scope: "row" }));
       cells(tr, [String(waiting.length)]);
       tr.append(waiting.length ? el("td", null, duration(longest), { "data-waiting": String(longest) }) : el("td", null, "–"));
       cells(tr, [String(q.agents_online || 0), t(q.open ? "yes" : "no")]);
@@ -840,7 +839,7 @@
   }
 
   function onFrame(f) {
-    if (f.type === "changed") {
+    if (f.type === "changed" || f.type === "left") { // left: out of this user's sight now
       scheduleRefresh(same(f.conversation_id, st.openId));
     } else if (f.type === "typing" && same(f.conversation_id, st.openId) && f.from !== "agent") {
       if (f.on) showTyping(); else hideTyping();
