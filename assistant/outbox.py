@@ -133,6 +133,13 @@ class Outbox:
                 batches.setdefault(item.conversation_id, []).append(item)
             result = []
             for conversation_id, batch in batches.items():
+                waiting = db.scalars(select(OutboxItem).where(  # an earlier message still in its backoff
+                    OutboxItem.conversation_id == conversation_id, OutboxItem.channel == batch[0].channel,
+                    OutboxItem.state == PENDING, OutboxItem.seq < batch[0].seq).order_by(OutboxItem.seq).limit(1)).first()
+                if waiting is not None:  # never overtake it: these go with it, in order
+                    for item in batch:
+                        item.next_attempt_at = waiting.next_attempt_at
+                    continue
                 conversation = db.get(Conversation, conversation_id)
                 messages = db.scalars(select(Message).where(Message.id.in_([i.message_id for i in batch]))
                                       .order_by(Message.seq)).all()
@@ -140,6 +147,7 @@ class Outbox:
         return result
 
     def _failed(self, conversation_id: str, ids: list[int], error: DeliveryFailed) -> None:
+        now = utcnow()  # one schedule for the batch: its messages are tried again together, in order
         with self.sessions.begin() as db:
             for item in db.scalars(select(OutboxItem).where(OutboxItem.id.in_(ids))):
                 item.attempts += 1
@@ -148,7 +156,7 @@ class Outbox:
                     item.state = FAILED
                 else:
                     delay = min(self.retry_max_s, self.retry_s * 2 ** (item.attempts - 1))
-                    item.next_attempt_at = utcnow() + dt.timedelta(seconds=delay)
+                    item.next_attempt_at = now + dt.timedelta(seconds=delay)
                 attempts = item.attempts
             record(db, Event(EventKind.DELIVERY_FAILED, conversation_id, actor="system",
                              details={"error": str(error)[:200], "attempts": attempts, "permanent": error.permanent}))
