@@ -4,9 +4,6 @@ The first impression (greeting, example questions, privacy notice), the visible 
 that is not on the allow-list (one clear console message, no widget, no reconnect loop)."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -14,11 +11,10 @@ from pathlib import Path
 import pytest
 
 from assistant.db import session_factory
-from assistant.engine import wait_until_up
-from assistant.runtime import free_port, stop
-from channels.server import migrate
+from assistant.runtime import free_port
 from channels.sites import Sites
 from assistant.settings import Settings
+from tests.appserver import app_process
 from tests.test_widget_browser import CHROMIUM, SCREENS, axe_violations, browser, wait_for_in_log  # noqa: F401
 
 pytestmark = [pytest.mark.embedding, pytest.mark.webchat]
@@ -64,15 +60,8 @@ def app(tmp_path_factory):
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is missing: run `make browser`")
     db = f"sqlite:///{tmp_path_factory.mktemp('embedding') / 'neuvo.db'}"
-    migrate(db)
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": db, "PORT": str(port), "RASA_PORT": str(free_port()), "NEUVO_SECRET": "t"}
-    process = subprocess.Popen([sys.executable, "-m", "uvicorn", "channels.server:create_app", "--factory",
-                                "--port", str(port), "--log-level", "warning"], env=env, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    wait_until_up(f"{url}/health", process, 60, "the app")
-    yield url, Sites(Settings(database_url=db, port=port), session_factory(db))
-    stop(process)
+    with app_process(db) as running:
+        yield running.url, Sites(Settings(database_url=db, port=running.port), session_factory(db))
 
 
 @pytest.fixture(scope="module")
