@@ -39,6 +39,7 @@ from assistant.states import BOT_SPEAKS, HUMAN, State, StateConflict, transition
 from assistant.turns import Claim
 from assistant.understanding import Understanding
 from nlu.identifiers import valid_business_id
+from nlu.person import asks_for_person
 from nlu.personal_data import mask, without_masks
 from nlu.places import find_region
 
@@ -344,15 +345,14 @@ class ConversationService:
         try:
             if claim.attempt > 1 and claim.attempt >= self.settings.turn_max_attempts:  # it crashed workers before
                 raise EngineUnavailable(f"attempt {claim.attempt} of a turn: without Rasa")
-            raw = await self.engine.send(conversation_id, text, metadata)
-            if not raw:  # Rasa predicted no reply: never leave the customer without one
-                raise EngineUnavailable("no bot message")
-            bot = [BotMessage.from_dict(m["custom"]["neuvo"]) if "neuvo" in (m.get("custom") or {})
-                   else BotMessage(str(m.get("text", ""))) for m in raw]
+            if asks_for_person(text):  # never the classifier's to read, small talk included
+                bot = await to_thread.run_sync(self._local_turn, conversation_id, text, False)
+            else:
+                bot = await self._engine_turn(conversation_id, text, metadata)
         except EngineUnavailable as exc:
             log.warning("Rasa unavailable (%s); answering from the catalogue search", exc)
             engine_down = True
-            bot = await to_thread.run_sync(self._fallback_turn, conversation_id, text)
+            bot = await to_thread.run_sync(self._local_turn, conversation_id, text, True)
         await self.faults.pause("answered", conversation_id)
         understood = next((m.understood for m in bot if m.understood), None)
         await to_thread.run_sync(self._set_understood, customer.id, conversation_id, understood)
@@ -465,8 +465,16 @@ class ConversationService:
             self.desk.request(conversation_id, actor="system")
         return len(stuck)
 
-    def _fallback_turn(self, conversation_id: str, text: str) -> list[BotMessage]:
-        """The engine is down: the same dialogue rules on the catalogue search alone."""
+    async def _engine_turn(self, conversation_id: str, text: str, metadata: dict) -> list[BotMessage]:
+        raw = await self.engine.send(conversation_id, text, metadata)
+        if not raw:  # Rasa predicted no reply: never leave the customer without one
+            raise EngineUnavailable("no bot message")
+        return [BotMessage.from_dict(m["custom"]["neuvo"]) if "neuvo" in (m.get("custom") or {})
+                else BotMessage(str(m.get("text", ""))) for m in raw]
+
+    def _local_turn(self, conversation_id: str, text: str, engine_down: bool) -> list[BotMessage]:
+        """The same dialogue rules without Rasa: the engine is down (the catalogue search alone), or the
+        message asks for a person, which no classifier reads."""
         conversation = load(self.sessions, conversation_id)
         understander = self.content.current().understander
         parsed = Payload.parse(text)  # a button: "/intent" or "/intent{…}"
@@ -475,9 +483,9 @@ class ConversationService:
             understanding = Understanding(payload, payload if payload in understander.catalogue else None, 1.0,
                                           conversation.language)
         else:
-            understanding = understander.understand(text, conversation.language, None)
+            understanding = understander.understand(text, conversation.language, None if engine_down else [])
         before = conversation_state(conversation)
-        turn = respond(understanding, before, text, understander, engine_down=True)
+        turn = respond(understanding, before, text, understander, engine_down=engine_down)
         save_state(self.sessions, conversation_id, before, turn.state)
         return turn.messages
 

@@ -202,6 +202,8 @@ class Group:
     out_of_scope_n: int             # questions expected out of scope
     out_of_scope_precision: float | None  # of the out-of-scope replies given, the share to such questions
     out_of_scope_recall: float | None     # of such questions, the share given the out-of-scope reply
+    right: float                    # the first reply was right: answered right, the dialogue reply or out of scope
+    within_one_click: float         # right, or the right service among a clarification's buttons
 
     @classmethod
     def of(cls, results: list[Result]) -> "Group":
@@ -213,11 +215,14 @@ class Group:
         said_oos = [r for r in results if r.reply.dialogue == OUT_OF_SCOPE]
         oos_right = sum(r.outcome == Outcome.OUT_OF_SCOPE_RIGHT for r in results)
         oos_n = sum(r.question.expected == OUT_OF_SCOPE for r in results)
+        right = sum(r.outcome in RIGHT for r in results)
+        one_click = right + sum(r.outcome == Outcome.CLARIFIED_WITH_RIGHT for r in results)
         return cls(len(results), {o.value: round(sum(r.outcome == o for r in results) / n, 4) for o in Outcome},
                    round(sum(r.predicted == r.question.expected for r in results) / n, 4),
                    round(sum(r.question.expected in r.top3 for r in results) / n, 4),
                    round(sum(r.detected_language == r.question.lang for r in results) / n, 4),
-                   oos_n, rate(oos_right, len(said_oos)), rate(oos_right, oos_n))
+                   oos_n, rate(oos_right, len(said_oos)), rate(oos_right, oos_n), round(right / n, 4),
+                   round(one_click / n, 4))
 
 
 @dataclass(frozen=True)
@@ -258,10 +263,10 @@ class Report:
     def table(self) -> list[str]:
         """The rates as a Markdown table (docs/nlu.md)."""
         names = [o.value for o in Outcome]
-        lines = ["| set | n | " + " | ".join(names) + " | top1 | top3 | oos P | oos R |",
-                 "|---|---:|" + "---:|" * (len(names) + 4)]
+        lines = ["| set | n | right | ≤ 1 click | " + " | ".join(names) + " | top1 | top3 | oos P | oos R |",
+                 "|---|---:|" + "---:|" * (len(names) + 6)]
         for name, g in self.groups.items():
             oos = [f"{v:.3f}" if v is not None else "–" for v in (g.out_of_scope_precision, g.out_of_scope_recall)]
-            lines.append(f"| {name} | {g.n} | " + " | ".join(f"{g.rates[o]:.3f}" for o in names)
+            lines.append(f"| {name} | {g.n} | {g.right:.3f} | {g.within_one_click:.3f} | " + " | ".join(f"{g.rates[o]:.3f}" for o in names)
                          + f" | {g.top1:.3f} | {g.top3:.3f} | {oos[0]} | {oos[1]} |")
         return lines

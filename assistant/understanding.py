@@ -10,10 +10,13 @@ from dataclasses import asdict, dataclass, field
 
 from knowledge.catalogue import LANGS, Catalogue, CatalogueEntry
 from knowledge.retrieval import Ranker
+from nlu import neighbours
+from nlu.person import asks_for_person
 from nlu.project import load_dialogue_intents
 
 OUT_OF_SCOPE = "out_of_scope"
 FALLBACK = "nlu_fallback"
+REQUEST_HUMAN = "request_human"
 RASA_WEIGHT = 0.65          # share of Rasa's confidence in a service's fused score
 RETRIEVAL_TEMPERATURE = 0.1  # softmax temperature over max-normalised retrieval scores
 ANSWER_THRESHOLD = 0.45     # fused score needed to answer without asking
@@ -84,6 +87,8 @@ class Understander:
         return {sid: e / total for sid, e in zip(self.ids, exps)}
 
     def understand(self, text: str, lang: str, rasa_ranking: list[tuple[str, float]] | None) -> Understanding:
+        if asks_for_person(text):  # whatever a classifier makes of its words (nlu/person.py)
+            return Understanding(REQUEST_HUMAN, None, 1.0, lang, [Candidate(REQUEST_HUMAN, 1.0)])
         if rasa_ranking is None and (intent := self.phrasebook.get(phrase(text))):
             return Understanding(intent, None, 1.0, lang, [Candidate(intent, 1.0)])
         retrieved = self.retrieval(text, lang)
@@ -101,7 +106,8 @@ class Understander:
             for name, conf in rasa.items():
                 if name not in self.catalogue and (conf >= DIALOGUE_THRESHOLD or name == OUT_OF_SCOPE):
                     scores[name] = conf
-        ranking = sorted((Candidate(k, v) for k, v in scores.items()), key=lambda c: -c.score)[:5]
+        ordered = neighbours.settle(text, sorted(scores.items(), key=lambda item: -item[1]))
+        ranking = [Candidate(k, v) for k, v in ordered[:5]]
         top = ranking[0] if ranking else Candidate(OUT_OF_SCOPE, 0.0)
         return Understanding(top.label, top.label if top.label in self.catalogue else None, top.score, lang, ranking)
 

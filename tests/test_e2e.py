@@ -68,6 +68,15 @@ def test_asking_for_a_person_requests_a_handoff_in_swedish(api):
     assert "sakkunnig" in texts(body)
 
 
+@pytest.mark.parametrize("text, lang", [("moi! haluun puhuu jonkun oikeen ihmisen kaa starttirahasta", "fi"),
+                                        ("hej, koppla mig till en handläggare om lönesubventionen", "sv")])
+def test_a_request_for_a_person_is_never_a_service_question_or_small_talk(api, text, lang):
+    """A greeting and a service's name in the same message: the rule (nlu/person.py) wins over Rasa."""
+    body = ask(api, text, lang=lang)
+    assert body["understood"]["intent"] == "request_human" and body["state"] == "no_agents"
+    assert not any(m.get("service") for m in body["messages"])
+
+
 def test_out_of_scope_question_is_declined(api):
     body = ask(api, "Mikä on huomenna sää Helsingissä?", lang="fi")
     assert body["understood"]["intent"] == "out_of_scope"

@@ -129,7 +129,8 @@ def test_rates_per_language_and_out_of_scope_precision_and_recall():
     assert data["out_of_scope"] == {"precision": 0.5, "recall": 0.5, "n": 2}
     assert {m["outcome"] for m in data["misses"]} == {"clarified_with_right", "out_of_scope_wrong", "answered_wrong",
                                                       "dialogue_wrong"}
-    assert report.table()[2].startswith("| fi | 4 | 0.250 | 0.000 | 0.250 |")
+    assert (fi.right, fi.within_one_click, sv.right, total.right) == (0.5, 0.75, 0.0, 0.3333)
+    assert report.table()[2].startswith("| fi | 4 | 0.500 | 0.750 | 0.250 | 0.000 | 0.250 |")
 
 
 def test_question_files_may_carry_a_style_and_must_carry_text_and_expected(tmp_path):
