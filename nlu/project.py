@@ -29,6 +29,7 @@ SMALL_TALK = {
 #: The one custom action: catalogue answers, clarification, handoff offers and conversation state.
 RESPOND_ACTION = "action_respond"
 FALLBACK_INTENT = "nlu_fallback"
+FALLBACK_THRESHOLD = 0.5  # below it Rasa predicts nlu_fallback, and our action endpoint decides
 
 #: Candidate pipelines; docs/nlu.md records how they were measured. The settings' `pipeline` (NEUVO_PIPELINE) picks one.
 PIPELINES = {
@@ -37,7 +38,7 @@ PIPELINES = {
         {"name": "CountVectorsFeaturizer"},
         {"name": "CountVectorsFeaturizer", "analyzer": "char_wb", "min_ngram": 2, "max_ngram": 5},
         {"name": "LogisticRegressionClassifier", "max_iter": 500, "solver": "lbfgs", "tol": 0.0001, "random_state": 42},
-        {"name": "FallbackClassifier", "threshold": 0.5, "ambiguity_threshold": 0.0},
+        {"name": "FallbackClassifier", "threshold": FALLBACK_THRESHOLD, "ambiguity_threshold": 0.0},
     ],
     "char_diet": [
         {"name": "WhitespaceTokenizer"},
