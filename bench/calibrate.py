@@ -1,7 +1,7 @@
 """Calibrate the answer / clarify thresholds and the fusion weight on a tuning set, never on a test set.
 
 Rasa is asked once per question (`/model/parse`, the raw intent ranking); then every combination of
-RASA_WEIGHT, ANSWER_THRESHOLD and MARGIN is replayed in process through the product's own rules — the
+RASA_WEIGHT, ANSWER_THRESHOLD, MARGIN and CLARIFY_FLOOR is replayed in process through the product's own rules — the
 person rule, Rasa's small-talk rule (its top intent when it clears the fallback threshold), the
 understander's fusion and `assistant.dialogue.respond` — and scored like `assistant eval` scores the first
 reply. The choice: the most first replies right (answered, dialogue or out of scope) among the settings
@@ -39,6 +39,7 @@ from nlu.train import train  # noqa: E402
 WEIGHTS = (0.5, 0.65, 0.8)
 THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 MARGINS = (0.05, 0.08, 0.12, 0.16, 0.2, 0.25)
+FLOORS = (0.0, 0.1, 0.15, 0.2, 0.25, 0.3)
 
 
 def rasa_rankings(questions: list[Question]) -> list[list[tuple[str, float]]]:
@@ -81,30 +82,66 @@ def score(outcomes: list[Outcome]) -> dict[str, float]:
             "one_click": right + sum(o == Outcome.CLARIFIED_WITH_RIGHT for o in outcomes) / n}
 
 
+def paths(understander: U.Understander, question: Question, ranking: list[tuple[str, float]]) -> dict:
+    """The outcome of each way the first reply can go for this question at today's RASA_WEIGHT: answer,
+    clarify, out of scope (the thresholds only choose among them), with the scores that choose."""
+    saved = (U.ANSWER_THRESHOLD, U.MARGIN, U.CLARIFY_FLOOR)
+    reading = understander.understand(question.text, question.lang or "fi", ranking)
+    top = reading.ranking[0].score if reading.ranking else 0.0
+    runner = reading.ranking[1].score if len(reading.ranking) > 1 else 0.0
+    forced = {}
+    for path, setting in (("answer", (0.0, -1.0, 0.0)), ("clarify", (2.0, 2.0, 0.0)), ("oos", (2.0, 2.0, 2.0))):
+        U.ANSWER_THRESHOLD, U.MARGIN, U.CLARIFY_FLOOR = setting
+        forced[path] = outcome(understander, question, ranking)
+    U.ANSWER_THRESHOLD, U.MARGIN, U.CLARIFY_FLOOR = saved
+    return {"service": reading.service is not None, "top": top, "gap": top - runner, **forced}
+
+
+def decide(row: dict, threshold: float, margin: float, floor: float) -> Outcome:
+    """The outcome `respond` gives for these thresholds (assistant.understanding: floor, then is_clear)."""
+    if not row["service"] and row["answer"] == row["clarify"] == row["oos"]:
+        return row["answer"]
+    if row["top"] < floor:
+        return row["oos"]
+    return row["answer"] if row["top"] >= threshold and row["gap"] >= margin else row["clarify"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="+", type=Path)
     parser.add_argument("--check", nargs="*", type=Path, default=[])
     parser.add_argument("--max-wrong", type=float, default=0.02)
+    parser.add_argument("--misses", action="store_true", help="print the tuning files' misses at today's setting")
     args = parser.parse_args()
     tune = [q for f in args.files for q in read_questions(f)]
     check = [q for f in args.check for q in read_questions(f)]
     rankings = rasa_rankings(tune + check)
     understander = U.Understander(default())
     understander.retrieval = lru_cache(maxsize=None)(understander.retrieval)  # type: ignore[method-assign]
+    current = (U.RASA_WEIGHT, U.ANSWER_THRESHOLD, U.MARGIN, U.CLARIFY_FLOOR)
+    outcomes = [outcome(understander, q, r) for q, r in zip(tune, rankings)]
+    print(f"today's setting {current}: {score(outcomes)}")
+    print("  " + ", ".join(f"{o.value} {sum(x == o for x in outcomes)}" for o in Outcome))
+    if args.misses:
+        for q, r, o in zip(tune, rankings, outcomes):
+            if o not in RIGHT:
+                top = [c.label for c in understander.understand(q.text, q.lang or "fi", r).ranking[:3]]
+                print(f"  {o.value:22} {q.expected:28} {top} rasa={r[0] if r else None} {q.text}")
     rows = []
-    for weight, threshold, margin in itertools.product(WEIGHTS, THRESHOLDS, MARGINS):
-        U.RASA_WEIGHT, U.ANSWER_THRESHOLD, U.MARGIN = weight, threshold, margin
-        rows.append(((weight, threshold, margin),
-                     score([outcome(understander, q, r) for q, r in zip(tune, rankings)])))
+    for weight in WEIGHTS:
+        U.RASA_WEIGHT = weight
+        table = [paths(understander, q, r) for q, r in zip(tune, rankings)]
+        for threshold, margin, floor in itertools.product(THRESHOLDS, MARGINS, FLOORS):
+            rows.append(((weight, threshold, margin, floor), score([decide(t, threshold, margin, floor) for t in table])))
     allowed = [r for r in rows if r[1]["wrong"] <= args.max_wrong] or rows
     best = max(allowed, key=lambda r: (r[1]["right"], r[1]["one_click"], -r[1]["wrong"]))
-    print("| RASA_WEIGHT | ANSWER_THRESHOLD | MARGIN | right | wrong | ≤ 1 click |\n|---:|---:|---:|---:|---:|---:|")
-    for (w, t, m), s in sorted(rows, key=lambda r: -r[1]["right"])[:10]:
-        print(f"| {w} | {t} | {m} | {s['right']:.3f} | {s['wrong']:.3f} | {s['one_click']:.3f} |")
+    print("| RASA_WEIGHT | ANSWER_THRESHOLD | MARGIN | CLARIFY_FLOOR | right | wrong | ≤ 1 click |\n"
+          "|---:|---:|---:|---:|---:|---:|---:|")
+    for (w, t, m, f), s in sorted(allowed, key=lambda r: -r[1]["right"])[:10]:
+        print(f"| {w} | {t} | {m} | {f} | {s['right']:.3f} | {s['wrong']:.3f} | {s['one_click']:.3f} |")
     print(f"\nchosen on the tuning files (wrong ≤ {args.max_wrong}): {best[0]} → {best[1]}")
     if check:
-        U.RASA_WEIGHT, U.ANSWER_THRESHOLD, U.MARGIN = best[0]
+        U.RASA_WEIGHT, U.ANSWER_THRESHOLD, U.MARGIN, U.CLARIFY_FLOOR = best[0]
         print("check files:", score([outcome(understander, q, r) for q, r in zip(check, rankings[len(tune):])]))
 
 

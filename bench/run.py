@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.evaluation import percentile, read_questions  # noqa: E402
-from bench import handoff, limits, notify, webchat  # noqa: E402
+from bench import handoff, limits, mail, morphology, notify, semantic, webchat  # noqa: E402
+from bench import text as text_bench  # noqa: E402  (a loop below names its strings `text`)
 from assistant.runtime import free_port  # noqa: E402
 from channels.server import stack  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
@@ -62,8 +63,11 @@ def main() -> None:
         assert not train(default(), cache_dir=Path(cache)).trained
         skipped_s = time.perf_counter() - started
     db = Path(tempfile.mkdtemp()) / "bench.db"
+    relay = mail.Sink(free_port())
     settings = Settings(database_url=f"sqlite:///{db}", port=free_port(), rasa_port=free_port(),
-                        queues_file=ROOT / "tests" / "data" / "queues-open.yml")  # any weekday or hour
+                        queues_file=ROOT / "tests" / "data" / "queues-open.yml",  # any weekday or hour
+                        smtp_port=free_port(), smtp_relay=f"smtp://127.0.0.1:{relay.controller.port}")
+    relay.controller.start()
     api_ms: list[float] = []
     rasa_ms: list[float] = []
     # many simulated customers from one address: this stack has no limits (bench/limits.py measures them)
@@ -83,8 +87,12 @@ def main() -> None:
         webchat_section = webchat.report(settings, questions, lambda: rss_mb(app_pid))
         handoff_section = handoff.report(settings)
         limits_section = limits.report(settings)
+        mail_section = mail.report(settings, relay, questions)
+    relay.controller.stop()
     notify_section = notify.report()  # its own app processes, without Rasa
-    text_section = text.report()
+    text_section = text_bench.report()
+    morphology_section = morphology.report()  # the catalogue search alone, in-process
+    semantic_section = semantic.report()  # the embedding in process, without Rasa (bench/semantic.py)
     report = f"""# Benchmarks
 
 Written by `make bench` ({dt.date.today().isoformat()}, {platform.machine()}, {os.cpu_count()} cores, shared machine).
@@ -117,8 +125,11 @@ All numbers in one run; latencies interleaved turn by turn so both sides see the
 {webchat_section}
 {handoff_section}
 {limits_section}
+{mail_section}
 {notify_section}
 {text_section}
+{morphology_section}
+{semantic_section}
 Dev-set accuracy of the whole pipeline: `assistant eval ../shared/eval/dev.jsonl --json`; pipeline choice:
 `docs/nlu.md`.
 """

@@ -19,6 +19,9 @@ WHO = N_("Who sees it: the experts of the public employment and business service
          "is not used for marketing.")
 ANSWERS = N_("The assistant's answers come from the reviewed public service catalogue, each with its source. "
              "Decisions on your own case are made by the service that handles it.")
+LEARNING = N_("An expert may mark a question you asked as an example the assistant learns from, with identity codes "
+             "and account numbers masked and without the rest of the conversation; an editor reviews it first. "
+             "Such an example is kept when the conversation is deleted.")
 BACK = N_("Back to the chat: close this tab.")
 
 
@@ -27,7 +30,7 @@ def page(lang: str, retention_days: int) -> str:
         return html.escape(gettext(lang, msgid, **values))
 
     kept = t(KEPT, days=retention_days) if retention_days > 0 else t(KEPT_UNTIL_DELETED)
-    items = "".join(f"<li>{text}</li>" for text in (t(STORED), t(MASKED), kept, t(WHO), t(ANSWERS)))
+    items = "".join(f"<li>{text}</li>" for text in (t(STORED), t(MASKED), kept, t(LEARNING), t(WHO), t(ANSWERS)))
     return (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{t(TITLE)}</title>'
             '<style>body{margin:0;font-family:system-ui,sans-serif;line-height:1.5;color:#1a1a1a}'

@@ -21,6 +21,9 @@ from assistant.settings import Settings
 from channels import cli as channels_cli
 from channels import webchat, widget
 from channels.mail import cli as mail_cli
+from channels.mail.outbound import EmailOutput
+from channels.mail.receiver import MailHandler, Receiver
+from channels.mail.threads import MailConversations
 from handoff import cli as handoff_cli
 from handoff import console
 from handoff.desk import Desk
@@ -42,8 +45,17 @@ def contact_centre(parts: Assistant) -> APIRouter:
     return console.router(parts, desk)
 
 
+def email(parts: Assistant) -> APIRouter:
+    """Mail in through the SMTP receiver, out through the outbox's email channel (channels/mail); the
+    channel's startup hook starts the receiver with the app. No routes of its own."""
+    conversations = MailConversations(parts.settings, parts.service, parts.limits)
+    receiver = Receiver(parts.settings, MailHandler(parts.settings, parts.content, conversations))
+    parts.outbox.register(EmailOutput(parts.settings, parts.sessions, receiver))
+    return APIRouter()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
-    return assistant_app(settings or Settings(), extensions=[contact_centre, webchat.router, widget.router])
+    return assistant_app(settings or Settings(), extensions=[contact_centre, webchat.router, widget.router, email])
 
 
 def stack(settings: Settings, **options) -> Stack:
@@ -51,7 +63,9 @@ def stack(settings: Settings, **options) -> Stack:
 
 
 def main(argv: list[str] | None = None) -> int:
-    return cli.main(cli.Wiring(stack=stack, migrate=migrate, commands=[handoff_cli.register, channels_cli.register, mail_cli.register]), argv)
+    return cli.main(cli.Wiring(stack=stack, migrate=migrate,
+                               commands=[handoff_cli.register, channels_cli.register, mail_cli.register],
+                               knowledge_commands=[handoff_cli.register_knowledge]), argv)
 
 
 if __name__ == "__main__":

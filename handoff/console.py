@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 
 from anyio import to_thread
 from fastapi import APIRouter, Depends, Request, WebSocket
+from fastapi import Path as PathParameter
 from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel, Field, StrictBool
 from sqlalchemy import select
@@ -25,10 +26,10 @@ from assistant.app import Assistant
 from assistant.conversation import ConversationNotFound, ConversationService, InvalidMessage
 from assistant.i18n import N_, gettext
 from assistant.inputs import Text
-from assistant.models import Conversation, Message, utcnow
+from assistant.models import Conversation, Message, OutboxItem, utcnow
 from assistant.states import WAITING, State
 from assistant.updates import is_active
-from handoff import agents, schemas
+from handoff import agents, labels, schemas
 from handoff.console_strings import strings
 from handoff.desk import OUTCOMES, AlreadyClaimed, Desk, NotAllowed
 from handoff.models import HandoffEvent, Role, User
@@ -55,9 +56,12 @@ ERRORS = {
     "empty_message": N_("The message is empty."),
     "message_too_long": N_("The message is too long: at most {limit} characters."),
     "invalid_text": N_("The message text must be a string."),
+    "unknown_message": N_("Message not found."),
+    "not_labellable": N_("Only the customer's own words can be labelled, not a button they pressed."),
+    "unknown_label": N_("Choose a service of the catalogue, or not about growth services."),
 }
 STATUS = {"login_required": 401, "invalid_login": 401, "forbidden": 403, "csrf": 403, "not_found": 404,
-          "already_claimed": 409, "locked_out": 429, "not_allowed": 403, "not_held": 409}
+          "already_claimed": 409, "locked_out": 429, "not_allowed": 403, "not_held": 409, "unknown_message": 404}
 PREVIEW = 120
 ACTOR_NAMES = {"customer": N_("Customer"), "bot": N_("Bot"), "system": N_("System")}  # the trail's non-accounts
 
@@ -95,6 +99,10 @@ class Release(BaseModel):
 class Closing(BaseModel):
     outcome: Annotated[str, Field(max_length=80)] | None = None
     note: Note | None = None
+
+
+class Labelling(BaseModel):
+    label: Annotated[str, Field(max_length=80)] | None  # a service id or "out_of_scope"; null clears it
 
 
 def region_name(code: str | None, lang: str) -> str | None:
@@ -174,6 +182,7 @@ class Console:
             events = db.scalars(select(HandoffEvent).where(HandoffEvent.conversation_id == c.id)
                                 .order_by(HandoffEvent.id)).all()
             people = agents.display_names(db, {e.actor for e in events} - set(agents.ACTORS), lang)
+            marks = labels.of_conversation(db, c.id)
         named = self.names(lang)
         asked: list[str] = []
         for m in messages:
@@ -182,7 +191,7 @@ class Console:
                 asked.append(title)
         return {
             "conversation": self.conversation_json(c, agent, lang),
-            "messages": self.transcript(messages, named),
+            "messages": self.transcript(messages, named, marks),
             "events": [self.event_json(e, people, named) for e in events],
             "context": {"verified": False, "language": c.language, "region": c.region,
                         "region_name": region_name(c.region, lang), "business_id": c.business_id,
@@ -200,9 +209,10 @@ class Console:
                 "outcome_title": gettext(named.lang, OUTCOMES[e.outcome]) if e.outcome in OUTCOMES else None}
 
     @staticmethod
-    def transcript(messages, named: Names) -> list[dict]:
+    def transcript(messages, named: Names, marks: dict[int, tuple[str, str]] | None = None) -> list[dict]:
         """The messages as the agent reads them: a button the customer pressed (stored as its payload,
-        kept in `payload`) reads as the button's title."""
+        kept in `payload`) reads as the button's title; a customer message an agent labelled has its label."""
+        marks = marks or {}
         result: list[dict] = []
         offered: dict[str, str] = {}  # payload → the title of a button the bot showed
         for m in messages:
@@ -212,9 +222,29 @@ class Console:
                            "internal": m.internal, "event": m.event, "details": m.details, "author": m.author,
                            "buttons": m.buttons or [],
                            "understood": Console.understood(m.understood, named) if m.sender == "customer" else None,
-                           "service": m.service, "at": m.created_at.isoformat()})
+                           "service": m.service, "at": m.created_at.isoformat(),
+                           "labellable": labels.labellable(m),
+                           "label": Console.label_json(marks[m.seq], named) if m.seq in marks else None})
             offered.update({b["payload"]: b["title"] for b in m.buttons or [] if b.get("payload") and b.get("title")})
         return result
+
+    @staticmethod
+    def label_json(mark: tuple[str, str], named: Names) -> dict:
+        label, state = mark
+        return {"label": label, "title": named.label(label), "state": state}
+
+    def label_options(self, user: User) -> list[dict]:
+        """What a message may be labelled with, by title in the agent's language; out of scope last."""
+        named = self.names(user.ui_language)
+        catalogue = self.service.content.current().catalogue
+        services = sorted(({"label": s, "title": named.label(s) or s} for s in labels.labels(catalogue)
+                           if s != labels.OUT_OF_SCOPE), key=lambda o: o["title"].casefold())
+        return [*services, {"label": labels.OUT_OF_SCOPE, "title": named.label(labels.OUT_OF_SCOPE) or ""}]
+
+    def label(self, user: User, conversation_id: str, seq: int, label: str | None) -> dict:
+        mark = labels.label_message(self.sessions, user, conversation_id, seq, label,
+                                    self.service.content.current().catalogue)
+        return {"seq": seq, "label": self.label_json(mark, self.names(user.ui_language)) if mark else None}
 
     @staticmethod
     def understood(u: dict | None, named: Names) -> dict | None:
@@ -412,8 +442,10 @@ def router(parts: Assistant, desk: Desk) -> APIRouter:
             return fail(request, str(exc), user)
         except AlreadyClaimed:
             return fail(request, "already_claimed", user)
-        except InvalidMessage as exc:
+        except (InvalidMessage, labels.LabelError) as exc:
             return fail(request, exc.code, user)
+        if isinstance(result, dict):
+            return JSONResponse(result)
         if result is None:
             return JSONResponse({})
         if isinstance(result, Message):
@@ -464,6 +496,18 @@ def router(parts: Assistant, desk: Desk) -> APIRouter:
         body = body or Closing()
         return await act(request, found, conversation_id, lambda u: desk.close(conversation_id, u, body.outcome, body.note))
 
+    @api.post("/console/api/conversations/{conversation_id}/messages/{seq}/label", response_model=schemas.Labelled,
+              responses=schemas.LABEL)
+    async def label_message(conversation_id: str, seq: Annotated[int, PathParameter(ge=0, le=2**31 - 1)],
+                            request: Request, body: Labelling,
+                            found: tuple[User, str] = session):
+        """Learning from agents (handoff/labels.py): which service a customer message was really about."""
+        return await act(request, found, conversation_id, lambda u: console.label(u, conversation_id, seq, body.label))
+
+    @api.get("/console/api/labels", response_model=list[schemas.LabelOption], responses=schemas.READ)
+    async def label_options(request: Request):
+        return await read(request, console.label_options)
+
     @api.get("/console/api/canned", response_model=list[schemas.CannedResponse],
              responses=schemas.READ_WITH_PARAMETER)
     async def canned(request: Request, lang: str = "fi"):
@@ -489,6 +533,16 @@ def router(parts: Assistant, desk: Desk) -> APIRouter:
             if user.role not in (Role.SUPERVISOR, Role.ADMIN):
                 raise NotAllowed("forbidden")
             return console.supervisor(user)
+        return await read(request, view)
+
+    @api.get("/console/api/supervisor/email", response_model=list[schemas.EmailDelivery],
+             responses=schemas.SUPERVISOR)
+    async def email_deliveries(request: Request):
+        """The latest messages for email customers and their delivery state (supervisors and admins)."""
+        def view(user: User) -> list[dict]:
+            if user.role not in (Role.SUPERVISOR, Role.ADMIN):
+                raise NotAllowed("forbidden")
+            return email_view(parts.sessions)
         return await read(request, view)
 
     @api.websocket("/ws/console")
@@ -537,3 +591,15 @@ def router(parts: Assistant, desk: Desk) -> APIRouter:
             subscription.close()
 
     return api
+
+
+def email_view(sessions, limit: int = 100) -> list[dict]:
+    """The email channel's outbox items, newest first: pending ones first of all (what needs attention)."""
+    with sessions() as db:
+        rows = db.execute(select(OutboxItem, Conversation.contact).join(
+            Conversation, Conversation.id == OutboxItem.conversation_id).where(OutboxItem.channel == "email")
+            .order_by((OutboxItem.state == "sent").asc(), OutboxItem.id.desc()).limit(limit)).all()
+    return [{"conversation_id": item.conversation_id, "seq": item.seq, "to": (contact or {}).get("email"),
+             "state": item.state, "attempts": item.attempts, "last_error": item.last_error,
+             "created_at": item.created_at.isoformat(), "sent_at": item.sent_at.isoformat() if item.sent_at else None}
+            for item, contact in rows]

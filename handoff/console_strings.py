@@ -93,6 +93,15 @@ CONSOLE_STRINGS: dict[str, str] = {
     "contact": N_("Contact details"),
     "history_heading": N_("Handling history"),
     "customer_typing": N_("The customer is typing…"),
+    # learning from agents: what a customer message was really about (handoff/labels.py)
+    "label_service": N_("Label service"),
+    "label_none": N_("No label"),
+    "label_save": N_("Save label"),
+    "label_saved": N_("Labelled: {title}"),
+    "label_cleared": N_("Label removed."),
+    "label_state_pending": N_("waiting for review"),
+    "label_state_accepted": N_("in the catalogue's examples"),
+    "label_state_rejected": N_("not taken into the examples"),
     # composer and actions
     "composer_label": N_("Message to the customer"),
     "composer_internal": N_("Private note, not shown to the customer"),
@@ -128,6 +137,16 @@ CONSOLE_STRINGS: dict[str, str] = {
     "languages": N_("Languages"),
     "yes": N_("Yes"),
     "no": N_("No"),
+    # supervisor view: email deliveries
+    "email_deliveries": N_("Email deliveries"),
+    "email_to": N_("Address"),
+    "delivery_state": N_("Delivery"),
+    "attempts": N_("Attempts"),
+    "last_error": N_("Last error"),
+    "delivery_pending": N_("Waiting to be sent"),
+    "delivery_sent": N_("Sent"),
+    "delivery_failed": N_("Failed"),
+    "no_relay": N_("No mail relay configured (SMTP_RELAY): the mail waits in the outbox."),
 }
 
 

@@ -200,7 +200,8 @@ class Desk:
             try:
                 transition(db, c.id, set(State) - HUMAN, state, actor="customer", event=EventKind(state.value),
                            details={"queue": queue}, queue=queue, queued_at=utcnow(), agent_id=None,
-                           contact={"email": email} if kind == "message" else {"phone": phone})
+                           contact={"email": email} if kind == "message" else {"phone": phone},
+                           **({"channel": "email"} if kind == "message" else {}))  # the answer goes out by email
             except StateConflict:  # an agent took the conversation meanwhile: they read the message there
                 raise InvalidMessage("invalid_frame") from None
             db.add(HandoffEvent(conversation_id=c.id, kind=state.value, actor="customer", to_queue=queue))
@@ -208,6 +209,30 @@ class Desk:
             stored = store(db, c.id, [_system(c.language, state.value, {"queue": queue, "queue_name": name},
                                               queue=name, email=email, phone=phone)])
         return Step(self.service.load(conversation_id), [customer, *notice, *stored])
+
+    def by_email(self, conversation_id: str, email: str) -> Step:
+        """A mail the bot could not answer on its own: into the right queue as a message to be answered by
+        email (the agent's reply goes out as a mail in the same thread). Nothing changes while a person has it
+        or it waits for one already."""
+        with self.sessions.begin() as db:
+            c = db.get(Conversation, conversation_id)
+            if c is None:
+                raise ConversationNotFound(conversation_id)
+            if c.state in HUMAN or c.state == State.MESSAGE_LEFT:
+                return Step(c, [])
+            queue = c.queue if c.state == State.NO_AGENTS and c.queue in self.queues else \
+                route(self.topic(db, c.id), c.region, utcnow(), lambda q: Capacity(0, 0, 0), self.queues).queue.id
+            try:
+                transition(db, c.id, set(State) - HUMAN - {State.MESSAGE_LEFT}, State.MESSAGE_LEFT, actor="customer",
+                           event=EventKind.MESSAGE_LEFT, details={"queue": queue, "channel": "email"}, queue=queue,
+                           queued_at=utcnow(), agent_id=None, contact={"email": email})
+            except StateConflict:  # an agent took it meanwhile
+                return Step(self.service.load(conversation_id), [])
+            db.add(HandoffEvent(conversation_id=c.id, kind=State.MESSAGE_LEFT.value, actor="customer", to_queue=queue))
+            name = self.queues[queue].name(c.language)
+            stored = store(db, c.id, [_system(c.language, "message_left", {"queue": queue, "queue_name": name},
+                                              queue=name, email=email)])
+        return Step(self.service.load(conversation_id), stored)
 
     # -- the agent's side ----------------------------------------------------------------------------
 

@@ -111,6 +111,23 @@ class AgentUnderstood(ResponseBody):
     services: list[ServiceOption]
 
 
+class MessageLabelView(ResponseBody):
+    """What an agent said a customer message was about (docs/handoff.md, "Learning from agents")."""
+    label: str = Field(..., description="a service id, or out_of_scope")
+    title: str | None = Field(..., description="the service's title (or 'Not about growth services') in the UI language")
+    state: str = Field(..., description="the suggestion's review: pending, accepted or rejected")
+
+
+class Labelled(ResponseBody):
+    seq: int
+    label: MessageLabelView | None = Field(..., description="null: the label was cleared")
+
+
+class LabelOption(ResponseBody):
+    label: str = Field(..., description="a service id, or out_of_scope")
+    title: str
+
+
 class ConsoleMessage(ResponseBody):
     seq: int
     sender: str = Field(..., alias="from", description="customer, bot, agent or system")
@@ -124,6 +141,8 @@ class ConsoleMessage(ResponseBody):
     service: str | None
     payload: str | None = Field(None, description="a pressed button's payload; `text` then says what was chosen")
     at: Timestamp
+    labellable: bool = Field(False, description="a customer's own words, which an agent may label with a service")
+    label: MessageLabelView | None = Field(None, description="the service an agent said it was about")
 
 
 class HandoffEventView(ResponseBody):
@@ -205,6 +224,18 @@ class SupervisorView(ResponseBody):
     agents: list[AgentRow]
 
 
+class EmailDelivery(ResponseBody):
+    """One message for an email customer in the outbox, for supervisors: is it out, and if not, why."""
+    conversation_id: str
+    seq: int
+    to: str | None = Field(description="the customer's address")
+    state: str = Field(description="pending | sent | failed")
+    attempts: int
+    last_error: str | None = Field(description='why the last attempt failed, e.g. "no relay configured"')
+    created_at: Timestamp
+    sent_at: Timestamp | None
+
+
 LOGIN = {401: "Not logged in (`login_required`)."}
 PARAMETER = {422: "A parameter is not of the documented form (`invalid_body`)."}
 CSRF = {403: "No valid `X-CSRF-Token`, or an Origin off the allow-list (`csrf`)."}
@@ -221,6 +252,11 @@ ACT = errors({**LOGIN, 403: CSRF[403] + " Or not in your queues or languages (`n
               409: "Another agent holds it (`already_claimed`), or you do not hold it (`not_held`).",
               422: "The body is not of the documented form (`invalid_body`, `empty_message`, `message_too_long`, "
                    "`invalid_characters`, `unknown_queue`, `unknown_outcome`)."})
+LABEL = errors({**LOGIN, 403: CSRF[403] + " Or not in your queues (`forbidden`).",
+                404: "No such conversation (`not_found`) or message (`unknown_message`).",
+                422: "The body is not of the documented form (`invalid_body`), the label is no service of the catalogue "
+                     "nor `out_of_scope` (`unknown_label`), or the message is not a customer's own words "
+                     "(`not_labellable`)."})
 LOG_IN = errors({401: "Wrong username or password (`invalid_login`).", 403: "An Origin off the allow-list (`csrf`).",
                  422: "The body is not of the documented form (`invalid_body`).",
                  429: "Too many attempts (`locked_out`): try again after `Retry-After` seconds."})

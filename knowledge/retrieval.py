@@ -2,8 +2,11 @@
 
 Two views of the text are scored with BM25 (k1=1.5, b=0.75) and fused:
 
-* **words**: lowercase word tokens, Snowball-stemmed in the document's language (Finnish, Swedish or
-  English), with function words (a short stopword list per language) left out of the query;
+* **words**: lowercase word tokens in a normal form, with function words (a short stopword list per
+  language) left out of the query. Finnish words become their base forms and compound parts
+  (`knowledge.morphology`: Voikko; simplemma only without it): "starttirahahakemuksen" →
+  starttirahahakemus, startti, raha, hakemus, starttiraha, rahahakemus. Swedish and English words are
+  Snowball-stemmed (Swedish lemmas were measured and did not beat the stems: docs/retrieval.md);
 * **character n-grams**: word-boundary character 3-5-grams of the lowercase, unstemmed words (of the
   query: its content words only; each word padded with spaces, as scikit-learn's char_wb), each n-gram
   a BM25 term. N-grams match inflected forms the stemmer misses ("yrityksen" ~ "yritys") and the
@@ -28,18 +31,25 @@ import time
 from collections import Counter
 from functools import lru_cache, cache
 from pathlib import Path
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import snowballstemmer
 
-__all__ = ["Ranker", "bm25_scores", "rank_file", "tokens", "stems", "STOPWORDS"]
+from knowledge.morphology import morphology
+
+__all__ = ["Ranker", "bm25_scores", "rank_file", "tokens", "stems", "word_forms", "snowball", "STOPWORDS"]
 
 K1 = 1.5
 B = 0.75
 NGRAM_RANGE = (3, 5)
 WORD_WEIGHT = 0.3   # share of the BM25 view in the fused score; the rest is the n-gram view
 LANGUAGES = {"fi": "finnish", "sv": "swedish", "en": "english"}
+#: Languages whose words view uses base forms (`knowledge.morphology`) rather than Snowball stems.
+LEMMATISED = frozenset({"fi"})
+
+#: A word's terms in the words view (a lowercase token in, one or more terms out).
+WordForms = Callable[[str], Sequence[str]]
 
 _TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -66,6 +76,17 @@ def _stemmer(lang: str):
 @lru_cache(maxsize=200_000)
 def _stem(word: str, lang: str) -> str:
     return _stemmer(lang).stemWord(word)
+
+
+def snowball(lang: str) -> WordForms:
+    """The Snowball stem of a word as its only term (the words view before base forms)."""
+    lang = _lang(lang)
+    return lambda word: (_stem(word, lang),)
+
+
+def word_forms(lang: str) -> WordForms:
+    """The words view's terms in a language: base forms and compound parts (Finnish), else Snowball stems."""
+    return morphology(lang).forms if _lang(lang) in LEMMATISED else snowball(lang)
 
 
 def tokens(text: str) -> list[str]:
@@ -175,27 +196,29 @@ class Ranker:
     """Scores documents against a query (BM25-style lexical + character n-gram similarity, fused)."""
 
     def __init__(self, documents: Sequence[str], lang: str, background: Sequence[str] = (),
-                 word_weight: float = WORD_WEIGHT) -> None:
-        """`background`: extra texts used only for IDF statistics, never ranked (off by default)."""
+                 word_weight: float = WORD_WEIGHT, forms: WordForms | None = None) -> None:
+        """`background`: extra texts used only for IDF statistics, never ranked (off by default).
+        `forms`: a word's terms in the words view (by default `word_forms(lang)`)."""
         self.lang = _lang(lang)
         self.n = len(documents)
         self.word_weight = word_weight
+        self.forms = forms or word_forms(self.lang)
         doc_words = [tokens(d) for d in documents]
         own = set(documents)
         bg_words = [tokens(d) for d in dict.fromkeys(background) if d not in own]  # count each text once
-        self._words = _BM25([Counter(self._stems(w)) for w in doc_words],
-                            [Counter(self._stems(w)) for w in bg_words])
+        self._words = _BM25([Counter(self._terms(w)) for w in doc_words],
+                            [Counter(self._terms(w)) for w in bg_words])
         self._chars = _BM25([_ngrams(w) for w in doc_words], [_ngrams(w) for w in bg_words])
 
-    def _stems(self, words: Sequence[str]) -> list[str]:
-        return [_stem(w, self.lang) for w in words]
+    def _terms(self, words: Sequence[str]) -> list[str]:
+        return [term for w in words for term in self.forms(w)]
 
     def components(self, query: str) -> tuple[np.ndarray, np.ndarray]:
-        """The raw scores of each view: (BM25 on content-word stems, BM25 on their character n-grams)."""
+        """The raw scores of each view: (BM25 on content-word forms, BM25 on their character n-grams)."""
         if not self.n:
             return np.zeros(0), np.zeros(0)
         words = _content(tokens(query), self.lang)
-        return self._words.scores(Counter(self._stems(words))), self._chars.scores(_ngrams(words))
+        return self._words.scores(Counter(self._terms(words))), self._chars.scores(_ngrams(words))
 
     def scores(self, query: str) -> list[float]:
         if not self.n:
@@ -243,14 +266,15 @@ def _metrics(rankings: list[list[int]], labels: list[int | None]) -> dict:
             "mrr": round(sum(1.0 / (r.index(l) + 1) for r, l in pairs) / len(pairs), 4)}
 
 
-def rank_file(path: str | Path, lang: str = "sv") -> dict:
+def rank_file(path: str | Path, lang: str = "sv", forms: WordForms | None = None) -> dict:
     """Rank the candidate answers of each line of a SweFAQ-format JSONL file.
 
     IDF comes from each line's own candidates. (Adding the union of all candidates in the file as
     background statistics was measured and lowered accuracy: the task is to tell apart answers of one
     category, and terms shared by the whole category are rightly down-weighted only by the candidate
     set's own IDF. See docs/retrieval.md.) Lines with the same candidate list share one Ranker.
-    The BM25 baseline is computed in the same run with `bm25_scores`.
+    The BM25 baseline is computed in the same run with `bm25_scores`. `forms`: the Ranker's words-view
+    terms (by default the language's, `word_forms`).
     """
     lang = _lang(lang)
     start = time.perf_counter()
@@ -261,7 +285,7 @@ def rank_file(path: str | Path, lang: str = "sv") -> dict:
         key = tuple(item["candidates"])
         ranker = rankers.get(key)
         if ranker is None:
-            ranker = rankers[key] = Ranker(item["candidates"], lang)
+            ranker = rankers[key] = Ranker(item["candidates"], lang, forms=forms)
         rankings.append(_ranking(ranker.scores(item["question"])))
         baseline.append(_ranking(bm25_scores(item["question"], item["candidates"], lang)))
         labels.append(item["label"])

@@ -2,49 +2,79 @@
 
 "I want a human" must never be answered as a service question: a classifier trained on service examples
 reads "haluan puhua jonkun kanssa starttirahasta" as a question about the start-up grant, and a plea like
-"et sä tajuu, anna mulle oikee ihminen" as whatever its words resemble. The rule wants two things near
-each other: a way of reaching someone (talk, connect, call, chat, contact) and a person (human, agent,
-official, adviser, someone); or a wish ("haluan", "ge mig") directly followed by a person; or a person
-alone ("Asiakaspalvelija!", "människa tack"). Hiring words ("palkata ihmisiä", "anställa personal") are
-neither, so an employer's question stays a service question.
+"en jaksa tätä robottia, onks siel ketään oikeeta" as whatever its words resemble. Any of these is a
+request: a way of reaching someone (talk, connect, call, chat, ask, contact) near a person (human,
+official, adviser, expert, someone); a "real" next to a person ("oikealta ihmiseltä", "nån riktig"); a
+wish followed closely by a person ("haluun et joku ihminen…", "ge mig en människa"); a refusal of the bot
+("en halua puhua koneelle", "botten förstår int"); or a person alone in a clause ("Asiakaspalvelija!",
+"tämä ei auta. ihminen, nyt!"). Hiring ("palkata ihmisiä", "anställa personal") keeps only the first,
+and a question for contact details ("Mihin numeroon soitan…") is the contacts service, so an employer's or
+a caller's question stays a service question. Words are compared without diacritics: "manniska",
+"handlaggare" and "nan" are typed as often as the proper forms.
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _WINDOW = 6  # words between the way of reaching and the person
+_NEAR = 4    # words between a wish and the person wished for
 
-# Finnish, Swedish and English word starts; matched against lower-case words.
 _PERSON = re.compile(
-    r"^(ihmi(nen|sen|stä|selle|sel|seen|ses)|ihmsen|ihimisen"
-    r"|asiakaspalvelij\w*|virkailij\w*|asiantuntij\w*|neuvoja(n|lle|a|an)"
-    r"|henkilö(n|lle|ä)?|joku|jonkun|jollekin|joltakin|jonkin|kukaan|agentti\w*|päivystäjä\w*"
-    r"|människa|människan|människor|person|personen|någon|handläggare\w*"
-    r"|rådgivare\w*|tjänste(man|mannen|kvinna)|expert(en)?|medarbetare\w*|agent(en)?"
-    r"|human|humans|person|someone|somebody|representative|advis[eo]r|operator)$")
+    r"^(ihmi(nen|sen|sta|selle|sel|seen|ses|selta|silta)|ihmsen|ihimisen|asiakaspalvel[ij]j?a\w*"
+    r"|virkailij\w*|\w*asiantuntij\w*|\w*neuvoja(n|lle|a|an|lta)|henkilo(n|lle|a|lta)?"
+    r"|joku|jonkun|jonku|jollekin|joltakin|kukaan|ketaan|tyypi(n|lle|lta)|agentti\w*|paivystaja\w*"
+    r"|manniska|manniskan|manniskor|person|personen|nagon|nan|handlaggare\w*|\w*radgivare\w*"
+    r"|tjanste(man|mannen|kvinna)|expert(en)?|sakkunnig\w*|\w*medarbetare\w*|\w*personal(en)?|agent(en)?|anstalld"
+    r"|human|humans|someone|somebody|representative|advis[eo]r|operator)$")
+#: Someone, staff, an expert: a person to reach, not one to wish for ("tarvitsen asiantuntijan arvioimaan…",
+#: "vi behöver personal" are service questions).
+_INDEFINITE = re.compile(r"^(joku|jonkun|jonku|jollekin|joltakin|kukaan|ketaan|nagon|nan|someone|somebody"
+                         r"|\w*asiantuntij\w*|expert(en)?|\w*personal(en)?|person|personen)$")
 _REACH = re.compile(
-    r"^(puhu\w*|puhuu|jutel\w*|juttel\w*|jutella|keskustel\w*|yhdistä\w*|yhdistäkää|siirr\w*|siirtä\w*"
-    r"|soit\w*|chat\w*|yhteyttä|yhteydenot\w*|linjoille|linjalle|tavoit\w*|kiinni"
-    r"|prata\w*|tala|talar|snacka\w*|chatta\w*|koppla\w*|ringa|ringer|ring|kontakta\w*|kontakt|flytta"
-    r"|talk|speak|chat|connect|transfer|call|contact)$")
-_SERVICE_DESK = re.compile(r"^(asiakaspalvelu(un|a|n)?|kundtjänst\w*|kundservice|customer)$")  # only with a connect
-_CONNECT = re.compile(r"^(yhdistä\w*|siirr\w*|siirtä\w*|koppla\w*|flytta|transfer|connect)$")
+    r"^(puhu\w*|siirto|jutel\w*|juttel\w*|keskustel\w*|yhdista\w*|siirr\w*|siirta\w*|soit\w*|chat\w*|yhteytta"
+    r"|yhteydenot\w*|linjoille|linjalle|tavoit\w*|kiinni|kysy\w*|puhelimessa|puhelimitse|varata|varaan"
+    r"|boka|book"
+    r"|prata\w*|tala|talar|snacka\w*|koppla\w*|ringa|ringer|ring|kontakt\w*|flytta|overfor\w*|diskutera\w*|fraga\w*|telefon"
+    r"|talk|speak|connect|transfer|call|contact|ask)$")
+_REAL = re.compile(r"^(oikea\w*|oikee\w*|elava\w*|riktig\w*|levande|mansklig\w*|real|actual|live)$")
+_BOT = re.compile(r"^(bott?i\w*|robot\w*|kone|koneelle|koneen|konetta|bot|boten|botten|chatbot\w*|maskin|maskinen|machine)$")
+_NOT = re.compile(r"^(halua|jaksa|ei|et|emme|ette|eivat|inte|int|not|dont|cant|orkar)$")  # Finnish "en" is a Swedish article
+_CALL_ME = re.compile(r"\b(soit\w* (minulle|mulle|meille|takaisin)|ring\w* (mig|mej|upp|oss)|call me)\b")
+_HELP_ME = re.compile(r"\b(autta\w* (minua|mua)|auta (minua|mua)|hjalpa (mig|mej)|help me)\b")
+_IS_THERE = re.compile(r"^(onko siella|onks siel|onko siel|finns det|is there)\b")
+#: "Oletko oikea ihminen?", "är det en bot eller en människa?": a question about the bot (bot_challenge).
+_ABOUT_THE_BOT = re.compile(
+    r"^(oletko|oletteko|olet|onko tama (botti|robotti|kone|ihminen|oikea)|onks taa|eihan tama|ar du"
+    r"|ar det (en )?(bot|robot|manniska|riktig|dator)|are you|is this (a )?(bot|human|person|real)|am i talking)\b"
+    r"|\b(vai|eller|or) (en |a )?(kone|botti|bot|robotti|robot|ihminen|manniska|human|dator|computer)\b")
+_SERVICE_DESK = re.compile(r"^(asiakaspalvelu(un|a|n)?|kundtjanst\w*|kundservice|customer)$")  # only with a connect
+_CONNECT = re.compile(r"^(yhdista\w*|siirr\w*|siirta\w*|koppla\w*|flytta|transfer|connect)$")
 #: "Mihin numeroon soitan?" / "Vilket telefonnummer…": the contact details (a catalogue service), not a request.
-_CONTACT_DETAILS = re.compile(r"(numero|puhelin|aukiolo|yhteystie|osoite|telefon|nummer|öppet|adress|phone|opening)")
-_QUESTION = re.compile(r"^(miten|mihin|mistä|mikä|mitkä|milloin|koska|monelta|hur|var|vart|vilket|vilka|när|vad"
+_CONTACT_DETAILS = re.compile(r"(numero|puhelin|puhelim|aukiolo|yhteystie|osoite|telefon|nummer|oppet|adress|phone|opening)")
+_DETAILS_NOUN = re.compile(r"^(yhteystie\w*|kontaktuppgift\w*|aukioloaj\w*|oppettid\w*|contact details)$")
+_QUESTION = re.compile(r"^(miten|mihin|mista|mika|mitka|milloin|koska|monelta|hur|var|vart|vilket|vilka|nar|vad"
                        r"|how|where|what|when|which)$")
+_HIRING = re.compile(r"^(palka\w*|palkkaa\w*|palkkaam\w*|rekrytoi\w*|tyollista\w*|anstall\w*|rekryter\w*|hire\w*"
+                     r"|hiring|employ\w*)$")
 _WISH = re.compile(
-    r"^(haluan|haluun|halusin|haluaisin|saisinko|saanko|voinko|tarvitsen|tartten|anna|antakaa|päästäkää"
-    r"|vill|ge|får|behöver|want|need|give|get)$")
-_FILLER = re.compile(r"^(mulle|minulle|mut|minut|nyt|vaan|vain|en|ett|mig|ha|jag|a|an|me|to|real|riktig\w*"
-                     r"|levande|hjälp|av|apua|tähän|oikea\w*|oikee\w*|elävä\w*|the|please)$")
-_ALONE = re.compile(r"^(ihminen|oikea ihminen|asiakaspalvelija|virkailija|agentti|asiakaspalvelu|människa"
-                    r"|en människa|handläggare|kundtjänst|agent|human|a human|real person|operator)"
-                    r"( kiitos| kiitti| pliis| please| tack| nu)?$")
+    r"^(haluan|haluun|halusin|haluaisin|saisinko|saanko|voinko|tarvitsen|tartten|kaipaan|anna|antakaa|paastakaa"
+    r"|vill|ge|behover|begar|snalla|want|need|give|get|please|pliis)$")
+_ALONE = re.compile(r"^(ihminen|oikea ihminen|ihmisasiakaspalvelu|mansklig kundtjanst|asiakaspalvel[ij]j?a|virkailija|agentti|asiakaspalvelu|manniska"
+                    r"|en manniska|handlaggare|kundtjanst|sakkunnig|agent|human|a human|real person|operator)"
+                    r"( kiitos| kiitti| pliis| please| tack| nu| nyt| now)?$")
+
+
+def _fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", text.lower()) if not unicodedata.combining(c))
 
 
 def _words(text: str) -> list[str]:
-    return re.findall(r"[^\W\d_]+", text.lower())
+    return re.findall(r"[^\W\d_]+", _fold(text))
+
+
+def _near(first: list[int], second: list[int], window: int) -> bool:
+    return any(abs(i - j) <= window for i in first for j in second)
 
 
 def asks_for_person(text: str) -> bool:
@@ -52,30 +82,30 @@ def asks_for_person(text: str) -> bool:
     words = _words(text)
     if not words or len(words) > 40:  # a long message is a question that may mention staff, not a request
         return False
-    if _ALONE.match(" ".join(words)):
+    if any(_ALONE.match(" ".join(_words(clause))) for clause in re.split(r"[.!?,;:]", text)):
         return True
-    if _QUESTION.match(words[0]) and any(_CONTACT_DETAILS.search(w) for w in words):
+    folded = " ".join(words)
+    if _ABOUT_THE_BOT.search(folded):
         return False
-    desks = [i for i, w in enumerate(words) if _SERVICE_DESK.match(w)]
-    connects = [i for i, w in enumerate(words) if _CONNECT.match(w)]
-    if any(abs(i - j) <= _WINDOW for i in connects for j in desks):
+    if _CALL_ME.search(folded):
         return True
-    persons = [i for i, w in enumerate(words) if _is_person(w)]
-    if not persons:
+    if _QUESTION.match(words[0]) and any(_CONTACT_DETAILS.search(w) for w in words) \
+            or any(_DETAILS_NOUN.match(w) for w in words):
         return False
-    reaches = [i for i, w in enumerate(words) if _REACH.match(w)]
-    if any(abs(i - j) <= _WINDOW for i in reaches for j in persons):
+
+    def where(pattern: re.Pattern) -> list[int]:
+        return [i for i, w in enumerate(words) if pattern.match(w)]
+
+    persons, bots = where(_PERSON), where(_BOT)
+    reaches = [i for i in where(_REACH) if i not in bots]  # "chatbot" is no way to reach anyone
+    if _near(where(_CONNECT), where(_SERVICE_DESK), _WINDOW) or _near(reaches, persons, _WINDOW):
         return True
-    for i, w in enumerate(words):
-        if _WISH.match(w):
-            j = i + 1
-            while j < len(words) and _FILLER.match(words[j]) and j - i <= 3:
-                j += 1
-            if j < len(words) and _is_person(words[j]) and not words[j].startswith(("joku", "jonk", "jolle",
-                                                                                     "jolta", "någon", "kukaan")):
-                return True
-    return False
-
-
-def _is_person(word: str) -> bool:
-    return bool(_PERSON.match(word))
+    if any(_HIRING.match(w) for w in words):
+        return False
+    strong = [i for i in persons if not _INDEFINITE.match(words[i])]
+    bot = bool(bots)
+    return (bool(strong) and bool(_HELP_ME.search(folded))
+            or _near(where(_REAL), persons, 2)
+            or any(0 < j - i <= _NEAR for i in where(_WISH) for j in strong)
+            or bool(strong) and bool(_IS_THERE.match(folded))
+            or bot and (bool(persons) or bool(where(_NOT)) and bool(reaches)))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -17,6 +18,8 @@ from nlu.pii import mask_personal_codes
 HERE = Path(__file__).resolve().parent
 DIALOGUE_INTENTS_FILE = HERE / "dialogue_intents.yml"
 RASA_LOCK = HERE / "engine" / "requirements.lock"
+#: Custom components, copied next to the generated config (Rasa imports them from its working directory).
+COMPONENTS = {"base_forms": HERE / "engine" / "base_forms.py"}
 
 #: Dialogue intents answered by a fixed response rendered by our NLG endpoint.
 SMALL_TALK = {
@@ -32,13 +35,21 @@ FALLBACK_INTENT = "nlu_fallback"
 FALLBACK_THRESHOLD = 0.5  # below it Rasa predicts nlu_fallback, and our action endpoint decides
 
 #: Candidate pipelines; docs/nlu.md records how they were measured. The settings' `pipeline` (NEUVO_PIPELINE) picks one.
-PIPELINES = {
+PIPELINES: dict[str, list[dict[str, Any]]] = {
     "char_lr": [
         {"name": "WhitespaceTokenizer"},
         {"name": "CountVectorsFeaturizer"},
         {"name": "CountVectorsFeaturizer", "analyzer": "char_wb", "min_ngram": 2, "max_ngram": 5},
         {"name": "LogisticRegressionClassifier", "max_iter": 500, "solver": "lbfgs", "tol": 0.0001, "random_state": 42},
         {"name": "FallbackClassifier", "threshold": FALLBACK_THRESHOLD, "ambiguity_threshold": 0.0},
+    ],
+    # char_lr with Finnish base forms and compound parts as the word features (nlu/engine/base_forms.py, Voikko)
+    "lemma_lr": [
+        {"name": "base_forms.BaseFormTokenizer"},
+        {"name": "CountVectorsFeaturizer"},
+        {"name": "CountVectorsFeaturizer", "analyzer": "char_wb", "min_ngram": 2, "max_ngram": 5, "use_lemma": False},
+        {"name": "LogisticRegressionClassifier", "max_iter": 500, "solver": "lbfgs", "tol": 0.0001, "random_state": 42},
+        {"name": "FallbackClassifier", "threshold": 0.5, "ambiguity_threshold": 0.0},
     ],
     "char_diet": [
         {"name": "WhitespaceTokenizer"},
@@ -48,7 +59,7 @@ PIPELINES = {
         {"name": "FallbackClassifier", "threshold": 0.3, "ambiguity_threshold": 0.0},
     ],
 }
-DEFAULT_PIPELINE = "char_lr"
+DEFAULT_PIPELINE = "lemma_lr"
 
 
 @dataclass(frozen=True)
@@ -142,6 +153,8 @@ def generate(catalogue: Catalogue, out_dir: Path, pipeline: str | None = None,
         "data/nlu.yml": nlu_yaml,
         "data/rules.yml": _dump({"version": "3.1", "rules": rules}),
     }
+    used = {str(c["name"]).split(".")[0] for c in PIPELINES[pipeline]}
+    files |= {f"{module}.py": path.read_text(encoding="utf-8") for module, path in COMPONENTS.items() if module in used}
     digest = hashlib.sha256(RASA_LOCK.read_bytes())
     for name in sorted(files):
         digest.update(name.encode() + b"\0" + files[name].encode() + b"\0")

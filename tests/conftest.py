@@ -17,6 +17,8 @@ from appserver import postgres_database
 from assistant.runtime import free_port
 from assistant.settings import Settings
 
+# No test's app listens on the product's SMTP port (2525, `make run`'s): the email tests give their own port.
+#os.environ["SMTP_PORT"] = "0"
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 DATA = Path(__file__).resolve().parent / "data"
 WAIT = 20.0  # seconds a test waits for any one condition (a frame, a stored answer) before it fails
@@ -100,7 +102,8 @@ def offline_settings(request, sqlite_url: str) -> Settings:
         notifier = os.environ.get("NEUVO_TEST_NOTIFIER", "postgres")
         values = {"database_url": request.getfixturevalue("postgres_url"), "notifier": notifier,
                   "redis_url": request.getfixturevalue("redis_url") if notifier == "redis" else None}
-    return Settings(port=free_port(), rasa_port=free_port(), queues_file=DATA / "queues-open.yml", **UNLIMITED, **values)
+    return Settings(port=free_port(), rasa_port=free_port(), queues_file=DATA / "queues-open.yml", smtp_port=0,
+                    **UNLIMITED, **values)  # no SMTP receiver unless a test starts one (tests/test_email_e2e.py)
 
 
 @pytest.fixture(scope="session")
@@ -111,7 +114,7 @@ def stack(tmp_path_factory):
     db = tmp_path_factory.mktemp("e2e") / "neuvo.db"
     settings = Settings(database_url=f"sqlite:///{db}", port=free_port(), rasa_port=free_port(),
                         queues_file=DATA / "queues-open.yml")
-    with product_stack(settings, env={name: str(value) for name, value in UNLIMITED.items()}) as running:
+    with product_stack(settings, env={**{name: str(value) for name, value in UNLIMITED.items()}}) as running:
         yield running
 
 

@@ -159,11 +159,21 @@ def test_every_answer_is_what_the_schema_says(app):
         check(agent, "GET", "/console/api/conversations")
         detail = check(agent, "GET", "/console/api/conversations/{conversation_id}", conversation_id=cid)
         assert detail["messages"][0]["understood"]["service_title"] == "Starttiraha"
+        check(agent, "GET", "/console/api/labels")
+        asked = {"seq": detail["messages"][0]["seq"], **on}
+        check(agent, "POST", "/console/api/conversations/{conversation_id}/messages/{seq}/label",
+              json={"label": "start_up_grant"}, **asked)
+        check(agent, "POST", "/console/api/conversations/{conversation_id}/messages/{seq}/label", 422,
+              json={"label": "no_such_service"}, **asked)
+        labelled = check(agent, "GET", "/console/api/conversations/{conversation_id}", conversation_id=cid)
+        assert labelled["messages"][0]["label"]["title"] == "Starttiraha"
         check(agent, "GET", "/console/api/canned", params={"lang": "sv"})
         check(agent, "GET", "/console/api/outcomes")
         check(agent, "GET", "/console/api/transfer-targets")
         check(agent, "GET", "/console/api/supervisor", 403)
         check(supervisor, "GET", "/console/api/supervisor")
+        check(agent, "GET", "/console/api/supervisor/email", 403)
+        check(supervisor, "GET", "/console/api/supervisor/email")
         check(agent, "POST", "/console/api/conversations/{conversation_id}/transfer",
               json={"queue": "topic:jobseekers", "note": "työnhaku"}, **on)
         check(agent, "POST", "/console/api/conversations/{conversation_id}/claim", **on)

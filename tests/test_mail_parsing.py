@@ -80,6 +80,13 @@ def test_identity_codes_are_masked_in_every_field_and_the_message_id_is_kept_onl
     assert mail.message_id is not None and mail.message_id.startswith("<sha256.")
 
 
+def test_a_long_digit_run_in_a_message_id_is_kept_for_threading(content):
+    """Machine-made ids are full of digits, and a tenth of them pass the card-number check (Luhn)."""
+    luhn_valid = "<179614112465.9553.2862143783530394196@example.com>"
+    raw = (MAIL / "identity_code_fi.eml").read_bytes().replace(b"<hetu-1@example.com>", luhn_valid.encode())
+    assert parse(raw, None, OWN, LIMIT, content).message_id == luhn_valid
+
+
 def test_a_resend_with_another_message_id_has_the_same_hash_and_a_reused_id_does_not(content):
     first, second, reused = (read(n, None) for n in ("resend_first.eml", "resend_second.eml", "reused_message_id.eml"))
     assert first.message_id != second.message_id and first.content_hash == second.content_hash

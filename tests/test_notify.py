@@ -14,7 +14,7 @@ from sqlalchemy import update
 from assistant.db import session_factory
 from channels.server import migrate
 from assistant.models import Conversation
-from assistant.notify import LocalNotifier, Notifier, PostgresNotifier, RedisNotifier, notifier_for
+from assistant.notify import LocalNotifier, Notifier, PostgresNotifier, RedisNotifier, cancel, notifier_for
 from assistant.updates import Hub
 
 pytestmark = pytest.mark.notify
@@ -190,3 +190,28 @@ def test_a_write_on_worker_a_wakes_only_its_followers_on_worker_b(postgres_url):
 
     hub_a, hub_b = Hub(sessions, PostgresNotifier(postgres_url)), Hub(sessions, PostgresNotifier(postgres_url))
     asyncio.run(main())
+
+
+def test_a_background_task_that_swallows_a_cancel_still_stops():
+    """The app's shutdown cancels its loops (outbox, hub, sweepers); one cancel can be swallowed where anyio
+    shields a thread's wait, and the shutdown hung for ever (seen in the email tests)."""
+    async def main() -> int:
+        swallowed = 0
+
+        async def stubborn() -> None:
+            nonlocal swallowed
+            while True:
+                try:
+                    await asyncio.sleep(3600)
+                except asyncio.CancelledError:
+                    if swallowed:
+                        raise
+                    swallowed += 1
+                    asyncio.current_task().uncancel()  # type: ignore[union-attr]
+
+        task = asyncio.get_running_loop().create_task(stubborn())
+        await asyncio.sleep(0)
+        await asyncio.wait_for(cancel(task, again_s=0.05), 10)
+        return swallowed
+
+    assert asyncio.run(main()) == 1

@@ -20,10 +20,20 @@ ASKS = [
     "ge mig en riktig människa", "människa tack", "Kan jag få tala med en rådgivare om startpeng?",
     "boten fattar ingenting, jag vill snacka med någon på riktigt", "jag behöver hjälp av en människa",
     "kan en expert kontakta mig", "får jag chatta med en person",
+    "en jaksa tätä konetta, onko siellä ketään oikeaa", "ja vill int prata med en maskin",
+    "botten förstår ingenting, snälla en människa", "tämä ei auta. ihminen, nyt!", "voiko joku henkilö auttaa minua",
+    "kan ni ringa upp mig", "Jag ber att ärendet överförs till en handläggare", "Haluaisin puhua yritysneuvojan kanssa",
+    "kontaktbegäran från en sakkunnig", "snalla nan manniska", "handlaggare tack", "mä en halua puhua koneelle",
     # English
     "I want to talk to a human", "can I speak to a person please", "human please", "connect me to an agent",
 ]
 SERVICE_QUESTIONS = [
+    # about the bot, or feedback: bot_challenge and feedback, not a request
+    "Oletko oikea ihminen?", "är det en bot eller en människa?", "chatbot ei ymmärrä mitään", "Är du en robot?",
+    # help from the services, staff needed
+    "kan en EURES-rådgivare hjälpa oss hitta byggare", "Miten autamme ulkomailta palkattua työntekijää?",
+    "Vi behöver personal till lagret", "jag vill att en utomstående expert bedömer mitt företag",
+    "Tarvitsemme 40 työntekijää uuteen tehtaaseen", "kontaktuppgifter till kommunens företagsrådgivare",
     "Haluan palkata ihmisiä, mitä tukia saan?", "Miten palkkaan ensimmäisen työntekijän?",
     "Kuka voi saada starttirahaa?", "Miten haen palkkatukea 55 vuotta täyttäneelle?",
     "henkilöstön koulutukseen tukea", "Voinko saada neuvoja yrityksen perustamiseen?",

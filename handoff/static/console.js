@@ -29,7 +29,7 @@
     user: null, csrf: null, lang: "fi", S: {},
     queues: [], mine: [], fetchedAt: Date.now(), sup: null,
     openId: null, conv: null, lastSeq: 0, convTicket: 0, drafts: {},
-    outcomes: [], targets: [], canned: {}, cannedLang: null, cannedInsert: null,
+    outcomes: [], targets: [], canned: {}, cannedLang: null, cannedInsert: null, labelOptions: [],
     ws: null, wsAttempts: 0, wsTimer: null, wsLost: false,
     pollTimer: null, tickTimer: null, refreshTimer: null, refreshConv: false,
     typingSentAt: 0, typingHideTimer: null, noticeTimer: null
@@ -315,6 +315,7 @@
     ]);
     if (Array.isArray(outcomes)) st.outcomes = outcomes;
     if (Array.isArray(targets)) st.targets = targets;
+    await loadLabelOptions();
     fillOutcomes();
     if (st.conv) fillTargets(st.conv.conversation && st.conv.conversation.queue);
   }
@@ -530,6 +531,7 @@
     }
     const buttons = Array.isArray(m.buttons) ? m.buttons.map((b) => b && b.title).filter(Boolean) : [];
     if (buttons.length) node.append(el("p", "msg-buttons", buttons.map((b) => "[" + b + "]").join(" ")));
+    if (from === "customer" && m.labellable) node.append(labelControl(m));
     return node;
   }
 
@@ -628,6 +630,51 @@
 
   function fillOutcomes() {
     fillSelect($("close-outcome"), st.outcomes.map((o) => [String(o.code), o.title || ""]), t("choose"));
+  }
+
+  // ---------------------------------------------------------------- learning from agents: message labels
+  // Under each of the customer's own messages: which service it really was about (or not about growth
+  // services at all). A select of service titles and a save button (a closed select fires change on
+  // every arrow key, so choosing alone never saves); the saved label and its review state beside them.
+  async function loadLabelOptions() {
+    const list = await api("GET", "/labels" + langQuery()).catch(() => null);
+    if (Array.isArray(list)) st.labelOptions = list;
+  }
+
+  function labelStatus(label) {
+    if (!label) return "";
+    return t("label_saved", { title: label.title || "" }) + " · " + t("label_state_" + (label.state || "pending"));
+  }
+
+  function labelControl(m) {
+    const seq = String(m.seq), id = "label-" + seq;
+    const box = el("div", "msg-label", null, { role: "group", "aria-labelledby": id + "-name" });
+    const name = el("label", "msg-label-name", t("label_service"), { for: id, id: id + "-name" });
+    const select = el("select", null, null, { id: id, "data-seq": seq });
+    select.append(option("", t("label_none")));
+    st.labelOptions.forEach((o) => select.append(option(String(o.label), o.title || "")));
+    select.value = m.label && st.labelOptions.some((o) => o.label === m.label.label) ? m.label.label : "";
+    const save = el("button", "button-secondary msg-label-save", t("label_save"), { type: "button", "aria-describedby": id + "-status" });
+    const status = el("span", "msg-label-status", labelStatus(m.label), { id: id + "-status", "aria-live": "polite" });
+    save.addEventListener("click", () => saveLabel(m, select, save, status));
+    box.append(name, select, save, status);
+    return box;
+  }
+
+  async function saveLabel(m, select, save, status) {
+    const id = st.openId;
+    if (!id) return;
+    save.disabled = true;
+    try {
+      const data = await api("POST", convPath(id, "messages/" + encodeURIComponent(m.seq) + "/label"),
+        { label: select.value || null });
+      m.label = data && data.label ? data.label : null;
+      status.textContent = m.label ? labelStatus(m.label) : t("label_cleared");
+    } catch (e) {
+      report(e);
+    } finally {
+      save.disabled = false;
+    }
   }
 
   // ---------------------------------------------------------------- typing indicator
@@ -767,6 +814,7 @@
     try {
       st.sup = await api("GET", "/supervisor" + langQuery());
       renderSupervisor();
+      refreshEmailDeliveries();
     } catch (e) {
       if (e.status !== 0) report(e);
     }
@@ -796,6 +844,22 @@
       cells(tr, [roleLabel(a.role), a.status ? t("status_" + a.status) : "", (a.chats || 0) + "/" + (a.max_chats || 0),
         (a.languages || []).map((l) => String(l).toUpperCase()).join(", "), region]);
       ab.append(tr);
+    });
+  }
+
+  // ---------------------------------------------------------------- supervisor: email deliveries
+  async function refreshEmailDeliveries() {
+    let rows;
+    try { rows = await api("GET", "/supervisor/email"); } catch (e) { return; }
+    const body = $("supervisor-email");
+    if (!body || !Array.isArray(rows)) return;
+    clear(body);
+    rows.forEach((d) => {
+      const tr = el("tr", null, null, { "data-conversation-id": d.conversation_id, "data-state": d.state });
+      tr.append(el("th", null, d.to || "", { scope: "row" }));
+      const error = d.last_error === "no relay configured" ? t("no_relay") : d.last_error;
+      cells(tr, [t("delivery_" + d.state), String(d.attempts || 0), d.state === "sent" ? "" : error]);
+      body.append(tr);
     });
   }
 
