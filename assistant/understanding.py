@@ -23,14 +23,14 @@ from nlu.project import load_dialogue_intents
 OUT_OF_SCOPE = "out_of_scope"
 FALLBACK = "nlu_fallback"
 REQUEST_HUMAN = "request_human"
-RASA_WEIGHT = 0.65          # share of Rasa's confidence in a service's fused score
+RASA_WEIGHT = 0.5           # share of Rasa's confidence in a service's fused score (calibrated: bench/calibrate.py)
 RETRIEVAL_TEMPERATURE = 0.1  # softmax temperature over max-normalised retrieval scores
-ANSWER_THRESHOLD = 0.45     # fused score needed to answer without asking
-MARGIN = 0.12               # lead over the runner-up needed to answer without asking
+ANSWER_THRESHOLD = 0.55     # fused score needed to answer without asking (calibrated)
+MARGIN = 0.05               # lead over the runner-up needed to answer without asking (calibrated)
 OUT_OF_SCOPE_THRESHOLD = 0.5
 #: A best service below it is no reading at all: the out-of-scope reply, not buttons of three unrelated
 #: services ("lounaslista", "starttikaapelit"). Calibrated on the tuning set (bench/calibrate.py).
-CLARIFY_FLOOR = 0.0
+CLARIFY_FLOOR = 0.3
 #: With the embedding on (docs/nlu.md, "Sentence embeddings"): a service's score = Rasa × w_rasa + catalogue
 #: search × w_search + embedding × w_semantic, each a probability over services. Not tuned (dev is saturated:
 #: every weighting tried scored alike there); pooling, temperature and the cosine bar were chosen on dev.

@@ -4,8 +4,9 @@ Rasa is asked once per question (`/model/parse`, the raw intent ranking); then e
 RASA_WEIGHT, ANSWER_THRESHOLD, MARGIN and CLARIFY_FLOOR is replayed in process through the product's own rules — the
 person rule, Rasa's small-talk rule (its top intent when it clears the fallback threshold), the
 understander's fusion and `assistant.dialogue.respond` — and scored like `assistant eval` scores the first
-reply. The choice: the most first replies right (answered, dialogue or out of scope) among the settings
-whose confident wrong answers stay at or under `--max-wrong`, ties broken by fewer clicks.
+reply. The choice: the most first replies right (answered, dialogue or out of scope) plus the most within
+one click (a clarification with the right service), counted together, among the settings whose confident
+wrong answers stay at or under `--max-wrong`; ties go to fewer wrong answers, then to the lower floor.
 
     python bench/calibrate.py FILE.jsonl… [--max-wrong 0.02] [--check FILE.jsonl…]
 
@@ -39,7 +40,7 @@ from nlu.train import train  # noqa: E402
 WEIGHTS = (0.5, 0.65, 0.8)
 THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 MARGINS = (0.05, 0.08, 0.12, 0.16, 0.2, 0.25)
-FLOORS = (0.0, 0.1, 0.15, 0.2, 0.25, 0.3)
+FLOORS = (0.0, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4)
 
 
 def rasa_rankings(questions: list[Question]) -> list[list[tuple[str, float]]]:
@@ -134,10 +135,10 @@ def main() -> None:
         for threshold, margin, floor in itertools.product(THRESHOLDS, MARGINS, FLOORS):
             rows.append(((weight, threshold, margin, floor), score([decide(t, threshold, margin, floor) for t in table])))
     allowed = [r for r in rows if r[1]["wrong"] <= args.max_wrong] or rows
-    best = max(allowed, key=lambda r: (r[1]["right"], r[1]["one_click"], -r[1]["wrong"]))
+    best = max(allowed, key=lambda r: (round(r[1]["right"] + r[1]["one_click"], 4), -r[1]["wrong"], -r[0][3]))
     print("| RASA_WEIGHT | ANSWER_THRESHOLD | MARGIN | CLARIFY_FLOOR | right | wrong | ≤ 1 click |\n"
           "|---:|---:|---:|---:|---:|---:|---:|")
-    for (w, t, m, f), s in sorted(allowed, key=lambda r: -r[1]["right"])[:10]:
+    for (w, t, m, f), s in sorted(allowed, key=lambda r: -(r[1]["right"] + r[1]["one_click"]))[:10]:
         print(f"| {w} | {t} | {m} | {f} | {s['right']:.3f} | {s['wrong']:.3f} | {s['one_click']:.3f} |")
     print(f"\nchosen on the tuning files (wrong ≤ {args.max_wrong}): {best[0]} → {best[1]}")
     if check:

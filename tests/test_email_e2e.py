@@ -27,9 +27,9 @@ from channels.mail.models import MailRecord
 from channels.server import create_app, migrate
 from conftest import DATA, UNLIMITED, receive_json, wait_for
 from handoff.agents import create_user
+from test_handoff import PASSWORD, Agent
 
 pytestmark = pytest.mark.email
-PASSWORD = "correct horse battery staple"
 CUSTOMER = "maija.meikalainen@example.com"
 
 
@@ -103,23 +103,9 @@ class Running:
         with self.sessions() as db:
             return db.scalar(select(MailRecord.conversation_id).where(MailRecord.message_id == message_id))
 
-    def agent(self, username: str, role: str = "agent") -> "Agent":
+    def agent(self, username: str, role: str = "agent") -> Agent:
         create_user(self.sessions, username, PASSWORD, username.capitalize(), role, ["fi", "sv", "en"])
-        return Agent(self.client, username)
-
-
-class Agent:
-    def __init__(self, client: TestClient, username: str):
-        self.http = TestClient(client.app)
-        response = self.http.post("/console/api/login", json={"username": username, "password": PASSWORD})
-        assert response.status_code == 200, response.text
-        self.csrf = response.json()["csrf"]
-
-    def get(self, path: str):
-        return self.http.get(path)
-
-    def post(self, path: str, body: dict | None = None):
-        return self.http.post(path, json=body or {}, headers={"X-CSRF-Token": self.csrf})
+        return Agent(self.client.app, username)
 
 
 @contextmanager
