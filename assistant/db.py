@@ -35,10 +35,6 @@ def engine_for(url: str) -> Engine:
         def _pragmas(dbapi_connection, _record):  # WAL: readers don't block the writer of another worker
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
-            # NORMAL in WAL mode: a commit survives a crash of any process, not a power cut of the machine
-            # (the last commits may be lost then, the database is never corrupt); FULL's fsync per commit was
-            # the largest single cost of a turn (docs/benchmarks.md). Production runs PostgreSQL.
-            cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
 

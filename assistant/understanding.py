@@ -28,9 +28,6 @@ RETRIEVAL_TEMPERATURE = 0.1  # softmax temperature over max-normalised retrieval
 ANSWER_THRESHOLD = 0.55     # fused score needed to answer without asking (calibrated)
 MARGIN = 0.05               # lead over the runner-up needed to answer without asking (calibrated)
 OUT_OF_SCOPE_THRESHOLD = 0.5
-#: A best service below it is no reading at all: the out-of-scope reply, not buttons of three unrelated
-#: services ("lounaslista", "starttikaapelit"). Calibrated on the tuning set (bench/calibrate.py).
-CLARIFY_FLOOR = 0.3
 #: With the embedding on (docs/nlu.md, "Sentence embeddings"): a service's score = Rasa × w_rasa + catalogue
 #: search × w_search + embedding × w_semantic, each a probability over services. Not tuned (dev is saturated:
 #: every weighting tried scored alike there); pooling, temperature and the cosine bar were chosen on dev.
@@ -152,8 +149,6 @@ class Understander:
         ordered = neighbours.settle(text, sorted(scores.items(), key=lambda item: -item[1]))
         ranking = [Candidate(k, v) for k, v in ordered[:5]]
         top = ranking[0] if ranking else Candidate(OUT_OF_SCOPE, 0.0)
-        if top.label in self.catalogue and top.score < CLARIFY_FLOOR:
-            return Understanding(OUT_OF_SCOPE, None, top.score, lang, ranking)
         return Understanding(top.label, top.label if top.label in self.catalogue else None, top.score, lang, ranking)
 
     def is_clear(self, understanding: Understanding) -> bool:

@@ -1,12 +1,12 @@
 """Calibrate the answer / clarify thresholds and the fusion weight on a tuning set, never on a test set.
 
 Rasa is asked once per question (`/model/parse`, the raw intent ranking); then every combination of
-RASA_WEIGHT, ANSWER_THRESHOLD, MARGIN and CLARIFY_FLOOR is replayed in process through the product's own rules — the
+RASA_WEIGHT, ANSWER_THRESHOLD and MARGIN is replayed in process through the product's own rules — the
 person rule, Rasa's small-talk rule (its top intent when it clears the fallback threshold), the
 understander's fusion and `assistant.dialogue.respond` — and scored like `assistant eval` scores the first
 reply. The choice: the most first replies right (answered, dialogue or out of scope) plus the most within
 one click (a clarification with the right service), counted together, among the settings whose confident
-wrong answers stay at or under `--max-wrong`; ties go to fewer wrong answers, then to the lower floor.
+wrong answers stay at or under `--max-wrong`; ties go to fewer wrong answers.
 
     python bench/calibrate.py FILE.jsonl… [--max-wrong 0.02] [--check FILE.jsonl…]
 
@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant import understanding as U  # noqa: E402
+from assistant.content import semantic_from  # noqa: E402
 from assistant.dialogue import SMALL_TALK_INTENTS, ConversationState, respond  # noqa: E402
 from assistant.engine import start_rasa, wait_until_up  # noqa: E402
 from assistant.evaluation import RIGHT, Outcome, Question, classify, read_questions, read_reply  # noqa: E402
@@ -40,7 +41,6 @@ from nlu.train import train  # noqa: E402
 WEIGHTS = (0.5, 0.65, 0.8)
 THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 MARGINS = (0.05, 0.08, 0.12, 0.16, 0.2, 0.25)
-FLOORS = (0.0, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4)
 
 
 def rasa_rankings(questions: list[Question]) -> list[list[tuple[str, float]]]:
@@ -84,26 +84,24 @@ def score(outcomes: list[Outcome]) -> dict[str, float]:
 
 
 def paths(understander: U.Understander, question: Question, ranking: list[tuple[str, float]]) -> dict:
-    """The outcome of each way the first reply can go for this question at today's RASA_WEIGHT: answer,
-    clarify, out of scope (the thresholds only choose among them), with the scores that choose."""
-    saved = (U.ANSWER_THRESHOLD, U.MARGIN, U.CLARIFY_FLOOR)
+    """The outcome of each way the first reply can go for this question at today's RASA_WEIGHT: answer or
+    clarify (the thresholds only choose between them), with the scores that choose."""
+    saved = (U.ANSWER_THRESHOLD, U.MARGIN)
     reading = understander.understand(question.text, question.lang or "fi", ranking)
     top = reading.ranking[0].score if reading.ranking else 0.0
     runner = reading.ranking[1].score if len(reading.ranking) > 1 else 0.0
     forced = {}
-    for path, setting in (("answer", (0.0, -1.0, 0.0)), ("clarify", (2.0, 2.0, 0.0)), ("oos", (2.0, 2.0, 2.0))):
-        U.ANSWER_THRESHOLD, U.MARGIN, U.CLARIFY_FLOOR = setting
+    for path, setting in (("answer", (0.0, -1.0)), ("clarify", (2.0, 2.0))):
+        U.ANSWER_THRESHOLD, U.MARGIN = setting
         forced[path] = outcome(understander, question, ranking)
-    U.ANSWER_THRESHOLD, U.MARGIN, U.CLARIFY_FLOOR = saved
+    U.ANSWER_THRESHOLD, U.MARGIN = saved
     return {"service": reading.service is not None, "top": top, "gap": top - runner, **forced}
 
 
-def decide(row: dict, threshold: float, margin: float, floor: float) -> Outcome:
-    """The outcome `respond` gives for these thresholds (assistant.understanding: floor, then is_clear)."""
-    if not row["service"] and row["answer"] == row["clarify"] == row["oos"]:
+def decide(row: dict, threshold: float, margin: float) -> Outcome:
+    """The outcome `respond` gives for these thresholds (assistant.understanding.Understander.is_clear)."""
+    if not row["service"]:
         return row["answer"]
-    if row["top"] < floor:
-        return row["oos"]
     return row["answer"] if row["top"] >= threshold and row["gap"] >= margin else row["clarify"]
 
 
@@ -113,13 +111,16 @@ def main() -> None:
     parser.add_argument("--check", nargs="*", type=Path, default=[])
     parser.add_argument("--max-wrong", type=float, default=0.02)
     parser.add_argument("--misses", action="store_true", help="print the tuning files' misses at today's setting")
+    parser.add_argument("--semantic", action="store_true", help="with the sentence embedding (NEUVO_SEMANTIC=on)")
     args = parser.parse_args()
     tune = [q for f in args.files for q in read_questions(f)]
     check = [q for f in args.check for q in read_questions(f)]
     rankings = rasa_rankings(tune + check)
-    understander = U.Understander(default())
+    semantic = semantic_from("on", Settings().cache_dir) if args.semantic else None
+    understander = U.Understander(default(), semantic.index(default()) if semantic else None)
     understander.retrieval = lru_cache(maxsize=None)(understander.retrieval)  # type: ignore[method-assign]
-    current = (U.RASA_WEIGHT, U.ANSWER_THRESHOLD, U.MARGIN, U.CLARIFY_FLOOR)
+    understander.embedding = lru_cache(maxsize=None)(understander.embedding)  # type: ignore[method-assign]
+    current = (U.RASA_WEIGHT, U.ANSWER_THRESHOLD, U.MARGIN)
     outcomes = [outcome(understander, q, r) for q, r in zip(tune, rankings)]
     print(f"today's setting {current}: {score(outcomes)}")
     print("  " + ", ".join(f"{o.value} {sum(x == o for x in outcomes)}" for o in Outcome))
@@ -132,17 +133,16 @@ def main() -> None:
     for weight in WEIGHTS:
         U.RASA_WEIGHT = weight
         table = [paths(understander, q, r) for q, r in zip(tune, rankings)]
-        for threshold, margin, floor in itertools.product(THRESHOLDS, MARGINS, FLOORS):
-            rows.append(((weight, threshold, margin, floor), score([decide(t, threshold, margin, floor) for t in table])))
+        for threshold, margin in itertools.product(THRESHOLDS, MARGINS):
+            rows.append(((weight, threshold, margin), score([decide(t, threshold, margin) for t in table])))
     allowed = [r for r in rows if r[1]["wrong"] <= args.max_wrong] or rows
-    best = max(allowed, key=lambda r: (round(r[1]["right"] + r[1]["one_click"], 4), -r[1]["wrong"], -r[0][3]))
-    print("| RASA_WEIGHT | ANSWER_THRESHOLD | MARGIN | CLARIFY_FLOOR | right | wrong | ≤ 1 click |\n"
-          "|---:|---:|---:|---:|---:|---:|---:|")
-    for (w, t, m, f), s in sorted(allowed, key=lambda r: -(r[1]["right"] + r[1]["one_click"]))[:10]:
-        print(f"| {w} | {t} | {m} | {f} | {s['right']:.3f} | {s['wrong']:.3f} | {s['one_click']:.3f} |")
+    best = max(allowed, key=lambda r: (round(r[1]["right"] + r[1]["one_click"], 4), -r[1]["wrong"]))
+    print("| RASA_WEIGHT | ANSWER_THRESHOLD | MARGIN | right | wrong | ≤ 1 click |\n|---:|---:|---:|---:|---:|---:|")
+    for (w, t, m), s in sorted(allowed, key=lambda r: -(r[1]["right"] + r[1]["one_click"]))[:10]:
+        print(f"| {w} | {t} | {m} | {s['right']:.3f} | {s['wrong']:.3f} | {s['one_click']:.3f} |")
     print(f"\nchosen on the tuning files (wrong ≤ {args.max_wrong}): {best[0]} → {best[1]}")
     if check:
-        U.RASA_WEIGHT, U.ANSWER_THRESHOLD, U.MARGIN, U.CLARIFY_FLOOR = best[0]
+        U.RASA_WEIGHT, U.ANSWER_THRESHOLD, U.MARGIN = best[0]
         print("check files:", score([outcome(understander, q, r) for q, r in zip(check, rankings[len(tune):])]))
 
 

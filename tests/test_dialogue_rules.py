@@ -293,14 +293,3 @@ def test_engine_down_with_the_catalogue_search_alone_answers_a_clear_question():
     assert result.messages[0].answer.facet == "how_to_apply"  # asked how to apply: that comes first
     assert_offer(result.messages[1], "engine_down", after=follow_ups(SERVICE, "audience", "summary"))
 
-
-def test_a_service_reading_below_the_floor_gets_the_out_of_scope_reply_not_three_buttons():
-    """CLARIFY_FLOOR: buttons of three unrelated services help nobody ("lounaslista", "starttikaapelit")."""
-    from assistant.understanding import CLARIFY_FLOOR, RASA_WEIGHT
-    words = "qqqq zzzz"  # nothing the catalogue search knows: the fused score is Rasa's share alone
-    below = UNDERSTANDER.understand(words, "fi", [(SERVICE, (CLARIFY_FLOOR - 0.02) / RASA_WEIGHT)])
-    above = UNDERSTANDER.understand(words, "fi", [(SERVICE, (CLARIFY_FLOOR + 0.02) / RASA_WEIGHT)])
-    assert below.intent == OUT_OF_SCOPE and below.service is None
-    assert turn(below).action == "out_of_scope"
-    assert above.service == SERVICE and turn(above).action == "clarify"
-    assert UNDERSTANDER.understand(words, "fi", [(SERVICE, 0.5)]).intent == OUT_OF_SCOPE  # as tuned: 0.25 < floor
