@@ -457,6 +457,7 @@
       st.conv = data;
       renderConversation(first);
     } catch (e) {
+      if (ticket !== st.convTicket) return; // a newer fetch answers (a frame and an action may both ask)
       if (e.status === 403 && st.conv && same(id, st.openId)) leftDesk(); // transferred, returned or closed
       else report(e);
     }
