@@ -31,7 +31,7 @@ from assistant.states import WAITING, State
 from assistant.updates import is_active
 from handoff import agents, labels, schemas
 from handoff.console_strings import strings
-from handoff.desk import OUTCOMES, AlreadyClaimed, Desk, NotAllowed
+from handoff.desk import OUTCOMES, AlreadyClaimed, Desk, NotAllowed, visible
 from handoff.models import HandoffEvent, Role, User
 from handoff.names import Names, names
 from nlu.regions import registry
@@ -172,11 +172,7 @@ class Console:
     def conversation(self, user: User, conversation_id: str) -> dict:
         lang = user.ui_language
         with self.sessions() as db:
-            c = db.get(Conversation, conversation_id)
-            if c is None:
-                raise ConversationNotFound(conversation_id)
-            if not agents.may_see(user, c):
-                raise NotAllowed("forbidden")
+            c = visible(db, user, conversation_id)
             agent = db.get(User, c.agent_id) if c.agent_id else None
             messages = db.scalars(select(Message).where(Message.conversation_id == c.id).order_by(Message.seq)).all()
             events = db.scalars(select(HandoffEvent).where(HandoffEvent.conversation_id == c.id)

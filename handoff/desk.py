@@ -23,7 +23,7 @@ from assistant.i18n import N_, gettext
 from assistant.message import Button, MessageDraft, Sender
 from assistant.models import Conversation, Message, utcnow
 from assistant.states import HUMAN, ROUTABLE, WAITING, State, StateConflict, transition
-from handoff.agents import display_name, free_slots, held_chats, may_claim, online_users, serves
+from handoff.agents import display_name, free_slots, held_chats, may_claim, may_see, online_users, serves
 from handoff.contact import valid_email, valid_phone
 from handoff.hours_text import when
 from handoff.models import HandoffEvent, Role, User
@@ -67,6 +67,16 @@ UNAVAILABLE = {"closed": "unavailable", "no_agents": "nobody_online", "full": "b
 
 class NotAllowed(Exception):
     pass
+
+
+def visible(db: Session, user: User, conversation_id: str) -> Conversation:
+    """The conversation if this user may see it (role and region: `agents.may_see`), else why not."""
+    c = db.get(Conversation, conversation_id)
+    if c is None:
+        raise ConversationNotFound(conversation_id)
+    if not may_see(user, c):
+        raise NotAllowed("forbidden")
+    return c
 
 
 class AlreadyClaimed(Exception):

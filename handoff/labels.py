@@ -23,10 +23,9 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from assistant.conversation import ConversationNotFound
-from assistant.models import Conversation, Message, utcnow
+from assistant.models import Message, utcnow
 from handoff import agents
-from handoff.desk import NotAllowed
+from handoff.desk import visible
 from handoff.models import LabelSuggestion, MessageLabel, User
 from knowledge.catalogue import CATALOGUE_DIR, LANGS, SERVICES_FILE, Catalogue, load
 from knowledge.examples import add_catalogue_example, append_example, example_key
@@ -125,11 +124,7 @@ def label_message(sessions: sessionmaker, user: User, conversation_id: str, seq:
 def _label(sessions: sessionmaker, user: User, conversation_id: str, seq: int,
            label: str | None) -> tuple[str, str] | None:
     with sessions.begin() as db:
-        conversation = db.get(Conversation, conversation_id)
-        if conversation is None:
-            raise ConversationNotFound(conversation_id)
-        if not agents.may_see(user, conversation):
-            raise NotAllowed("forbidden")
+        conversation = visible(db, user, conversation_id)
         message = db.scalar(select(Message).where(Message.conversation_id == conversation_id, Message.seq == seq))
         if message is None:
             raise LabelError("unknown_message")
