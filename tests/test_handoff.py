@@ -172,7 +172,8 @@ def test_a_customer_can_never_reach_the_console(app):
     http, conversation, _ = customer(app, "/request_human")
     token = http.post("/api/v1/conversations").json()["token"]
     for path in ("/console/api/me", "/console/api/queues", f"/console/api/conversations/{conversation}",
-                 "/console/api/supervisor", "/console/api/canned", "/console/api/conversations"):
+                 "/console/api/supervisor", "/console/api/canned", "/console/api/conversations",
+                 "/console/api/labels", "/console/api/supervisor/email"):
         assert http.get(path).status_code == 401, path
         assert http.get(path, cookies={"neuvo_console": token}).status_code == 401, path
     for path in ("claim", "messages", "transfer", "return", "close", "typing"):
