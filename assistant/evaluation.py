@@ -23,6 +23,7 @@ import httpx
 
 from assistant import replies
 from assistant.dialogue import SMALL_TALK_INTENTS
+from assistant.message import Payload
 from assistant.runtime import Stack, free_port
 from assistant.settings import Settings
 from assistant.states import DIALOGUE
@@ -121,8 +122,9 @@ def read_reply(body: dict) -> Reply:
         if m.get("service"):
             return Reply("answer", service=m["service"])
     for m in bot:
-        options = tuple(b["payload"][1:] for b in m.get("buttons") or []
-                        if b["payload"].startswith("/") and b["payload"] not in NOT_SERVICES)
+        # a button may ask for one facet of its service (`/service{"facet": …}`): the service is the intent
+        options = tuple(p.intent for b in m.get("buttons") or []
+                        if b["payload"] not in NOT_SERVICES and (p := Payload.parse(b["payload"])) is not None)
         if options:
             return Reply("clarify", options=options)
     if body.get("state") not in DIALOGUE:

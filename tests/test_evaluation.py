@@ -16,6 +16,7 @@ from assistant.message import BotMessage
 from assistant.runtime import Stack
 from assistant.settings import Settings
 from knowledge.catalogue import LANGS, default, load
+from nlu.facets import Facet
 from nlu.folds import HeldOut, normalise, split, write
 from nlu.project import generate, load_dialogue_intents
 
@@ -62,6 +63,13 @@ def test_a_clarification_counts_whether_the_right_service_is_among_its_buttons()
         == Outcome.CLARIFIED_WITH_RIGHT
     assert outcome(SERVICE, rest(clarification(OTHER, THIRD), state="awaiting_choice")) == Outcome.CLARIFIED_WITHOUT
     assert outcome("out_of_scope", rest(clarification(OTHER, THIRD))) == Outcome.CLARIFIED_WITHOUT
+
+
+def test_a_clarification_that_keeps_the_facet_asked_still_offers_its_services():
+    """"How do I apply…?" keeps the facet on every button (`/service{"facet": "how_to_apply"}`)."""
+    asked = replies.clarification("fi", [CATALOGUE.get(s) for s in (OTHER, SERVICE)], facet=Facet.HOW_TO_APPLY)
+    assert read_reply(rest(asked)) == Reply("clarify", options=(OTHER, SERVICE))
+    assert outcome(SERVICE, rest(asked, state="awaiting_choice")) == Outcome.CLARIFIED_WITH_RIGHT
 
 
 @pytest.mark.parametrize("lang", LANGS)
