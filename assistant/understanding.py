@@ -25,8 +25,8 @@ FALLBACK = "nlu_fallback"
 REQUEST_HUMAN = "request_human"
 RASA_WEIGHT = 0.5           # share of Rasa's confidence in a service's fused score (calibrated: bench/calibrate.py)
 RETRIEVAL_TEMPERATURE = 0.1  # softmax temperature over max-normalised retrieval scores
-ANSWER_THRESHOLD = 0.55     # fused score needed to answer without asking (calibrated)
-MARGIN = 0.05               # lead over the runner-up needed to answer without asking (calibrated)
+ANSWER_THRESHOLD = 0.5      # fused score needed to answer without asking (calibrated)
+MARGIN = 0.08               # lead over the runner-up needed to answer without asking (calibrated)
 OUT_OF_SCOPE_THRESHOLD = 0.5
 #: With the embedding on (docs/nlu.md, "Sentence embeddings"): a service's score = Rasa × w_rasa + catalogue
 #: search × w_search + embedding × w_semantic, each a probability over services. Not tuned (dev is saturated:
@@ -38,6 +38,14 @@ SEMANTIC_TEMPERATURE = 0.01  # softmax temperature over the services' cosines (e
 #: No service text within this cosine of the message: out-of-scope evidence (an out_of_scope candidate at
 #: OUT_OF_SCOPE_THRESHOLD, so a service must beat it to be answered or offered)
 SEMANTIC_OUT_OF_SCOPE = 0.87  # the nearest service text's cosine (max over texts); 0 = no such evidence
+#: Out of scope although no intent says so (Rasa fell back, three unrelated services scored a little): the
+#: odds of a logistic model over the reading's evidence, fitted on the tuning files (bench/calibrate.py
+#: --scope). An unclear reading at SCOPE_THRESHOLD or above gets the out-of-scope reply, not three buttons,
+#: unless the catalogue uses every word of it: "tuki", "stöd" are vague, not foreign (their raw match is
+#: as small as a weather question's).
+SCOPE_COEFFICIENTS = {"bias": 8.11, "catalogue_match": -1.96, "rasa_service": -1.17, "rasa_out_of_scope": 0.7,
+                      "best_service": -0.63}
+SCOPE_THRESHOLD = 0.4       # (calibrated)
 DIALOGUE_THRESHOLD = 0.5    # a dialogue intent ("kyllä", "moi") below it is a misreading: dropped from the ranking
 #: With the engine down, a message that is word for word one of these intents' examples ("tack", "kiitos!",
 #: "på svenska tack") is still small talk or a switch request, not a question for the catalogue search.
@@ -103,6 +111,20 @@ class Understander:
         total = sum(exps)
         return {sid: e / total for sid, e in zip(self.ids, exps)}
 
+    def catalogue_match(self, text: str, lang: str) -> float:
+        """How much of the message the catalogue's text holds at all: the best service's raw character n-gram
+        BM25 score (the retrieval's probabilities are relative, so they are peaked even for a weather question)."""
+        _, chars = self.rankers[lang if lang in self.rankers else "fi"].components(text)
+        return float(chars.max()) if chars.size else 0.0
+
+    def scope_odds(self, text: str, lang: str, rasa: dict[str, float], best_service: float) -> float:
+        """The odds that a reading no intent claimed is out of scope (SCOPE_COEFFICIENTS)."""
+        c = SCOPE_COEFFICIENTS
+        logit = (c["bias"] + c["catalogue_match"] * math.log1p(self.catalogue_match(text, lang))
+                 + c["rasa_service"] * max((v for k, v in rasa.items() if k in self.catalogue), default=0.0)
+                 + c["rasa_out_of_scope"] * rasa.get(OUT_OF_SCOPE, 0.0) + c["best_service"] * best_service)
+        return 1.0 / (1.0 + math.exp(-logit))
+
     def embedding(self, text: str, lang: str) -> tuple[dict[str, float], float]:
         """Service id → probability-like score from the embedding, and the best cosine (out-of-scope evidence)."""
         assert self.semantic is not None
@@ -126,6 +148,7 @@ class Understander:
         retrieved = self.retrieval(text, lang)
         embedded, best_cosine = self.embedding(text, lang) if self.semantic is not None else ({}, 1.0)
         scores: dict[str, float] = {}
+        rasa: dict[str, float] = {}
         if rasa_ranking is None:  # the engine is down: the catalogue search (and embedding), wary of one-word messages
             damping = min(1.0, len(text.split()) / 3)
             w = SEMANTIC_ALONE_WEIGHT if embedded else 0.0
@@ -149,7 +172,14 @@ class Understander:
         ordered = neighbours.settle(text, sorted(scores.items(), key=lambda item: -item[1]))
         ranking = [Candidate(k, v) for k, v in ordered[:5]]
         top = ranking[0] if ranking else Candidate(OUT_OF_SCOPE, 0.0)
-        return Understanding(top.label, top.label if top.label in self.catalogue else None, top.score, lang, ranking)
+        reading = Understanding(top.label, top.label if top.label in self.catalogue else None, top.score, lang, ranking)
+        if rasa_ranking is not None and reading.service is not None and not self.is_clear(reading) \
+                and self.rankers[lang if lang in self.rankers else "fi"].known_share(text) < 1.0:
+            odds = self.scope_odds(text, lang, rasa, top.score)
+            if odds >= SCOPE_THRESHOLD:  # first in the ranking: the reading, though not the best score
+                ranking = [Candidate(OUT_OF_SCOPE, odds)] + [c for c in ranking if c.label != OUT_OF_SCOPE][:4]
+                return Understanding(OUT_OF_SCOPE, None, odds, lang, ranking)
+        return reading
 
     def is_clear(self, understanding: Understanding) -> bool:
         """Confident enough to answer a service question without asking which service was meant."""

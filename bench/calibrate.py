@@ -8,7 +8,10 @@ reply. The choice: the most first replies right (answered, dialogue or out of sc
 one click (a clarification with the right service), counted together, among the settings whose confident
 wrong answers stay at or under `--max-wrong`; ties go to fewer wrong answers.
 
-    python bench/calibrate.py FILE.jsonl… [--max-wrong 0.02] [--check FILE.jsonl…]
+    python bench/calibrate.py FILE.jsonl… [--max-wrong 0.02] [--check FILE.jsonl…] [--scope]
+
+`--scope` first fits the out-of-scope model (`SCOPE_COEFFICIENTS`: a logistic regression over the evidence
+of the service and out-of-scope questions whose reading is a service) and prints it to paste.
 
 `--check` files are only scored with the chosen setting (say, the dev set): they are not tuned on.
 """
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import math
 import sys
 import tempfile
 from functools import lru_cache
@@ -32,6 +36,10 @@ from assistant.dialogue import SMALL_TALK_INTENTS, ConversationState, respond  #
 from assistant.engine import start_rasa, wait_until_up  # noqa: E402
 from assistant.evaluation import RIGHT, Outcome, Question, classify, read_questions, read_reply  # noqa: E402
 from assistant.runtime import free_port, stop  # noqa: E402
+from knowledge.catalogue import Catalogue  # noqa: E402
+from nlu.folds import HeldOut  # noqa: E402
+from nlu.project import load_dialogue_intents  # noqa: E402
+import numpy as np  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 from knowledge.catalogue import default  # noqa: E402
 from nlu.person import asks_for_person  # noqa: E402
@@ -41,10 +49,12 @@ from nlu.train import train  # noqa: E402
 WEIGHTS = (0.5, 0.65, 0.8)
 THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 MARGINS = (0.05, 0.08, 0.12, 0.16, 0.2, 0.25)
+SCOPES = (0.4, 0.5, 0.6, 0.7)
 
 
-def rasa_rankings(questions: list[Question]) -> list[list[tuple[str, float]]]:
-    model = train(default())
+def rasa_rankings(questions: list[Question], held_out: HeldOut = HeldOut()) -> list[list[tuple[str, float]]]:
+    """Rasa's raw ranking of each question, by the model trained without the `held_out` texts."""
+    model = train(held_out.catalogue(default()), dialogue=held_out.dialogue(load_dialogue_intents()))
     settings = Settings(port=free_port(), rasa_port=free_port())
     rasa = start_rasa(settings, model.path, Path(tempfile.gettempdir()) / "calibrate-rasa.log")
     try:
@@ -55,6 +65,33 @@ def rasa_rankings(questions: list[Question]) -> list[list[tuple[str, float]]]:
                 params={"token": settings.rasa_auth_token}).json().get("intent_ranking", [])] for q in questions]
     finally:
         stop(rasa)
+
+
+def understander_for(catalogue: Catalogue, semantic: bool) -> U.Understander:
+    """The product's understander, its pure steps cached (each is asked many times over the grid)."""
+    index = semantic_from("on", Settings().cache_dir) if semantic else None
+    understander = U.Understander(catalogue, index.index(catalogue) if index else None)
+    for name in ("retrieval", "embedding", "catalogue_match"):
+        setattr(understander, name, lru_cache(maxsize=None)(getattr(understander, name)))
+    return understander
+
+
+def ask(groups: list[list[Question]], cross_fit: bool, semantic: bool) -> list[tuple[Question, list, U.Understander]]:
+    """Each question with Rasa's ranking and the understander that reads it. With `cross_fit`, each group
+    (the files of one folder) is asked of a model and a catalogue search without that group's texts: the
+    tuning questions are also training examples (docs/nlu.md), and a model asked its own examples is
+    overconfident."""
+    asked = []
+    shared = understander_for(default(), semantic)
+    together = [] if cross_fit else rasa_rankings([q for g in groups for q in g])
+    for group in groups:
+        if cross_fit and group:
+            held = HeldOut.of([{"text": q.text} for q in group])
+            rankings, reader = rasa_rankings(group, held), understander_for(held.catalogue(default()), semantic)
+        else:
+            rankings, together, reader = together[:len(group)], together[len(group):], shared
+        asked += [(q, r, reader) for q, r in zip(group, rankings)]
+    return asked
 
 
 def outcome(understander: U.Understander, question: Question, ranking: list[tuple[str, float]]) -> Outcome:
@@ -87,7 +124,9 @@ def paths(understander: U.Understander, question: Question, ranking: list[tuple[
     """The outcome of each way the first reply can go for this question at today's RASA_WEIGHT: answer or
     clarify (the thresholds only choose between them), with the scores that choose."""
     saved = (U.ANSWER_THRESHOLD, U.MARGIN)
+    scope, U.SCOPE_THRESHOLD = U.SCOPE_THRESHOLD, 2.0  # the reading before the scope check: what the thresholds see
     reading = understander.understand(question.text, question.lang or "fi", ranking)
+    U.SCOPE_THRESHOLD = scope
     top = reading.ranking[0].score if reading.ranking else 0.0
     runner = reading.ranking[1].score if len(reading.ranking) > 1 else 0.0
     forced = {}
@@ -105,6 +144,42 @@ def decide(row: dict, threshold: float, margin: float) -> Outcome:
     return row["answer"] if row["top"] >= threshold and row["gap"] >= margin else row["clarify"]
 
 
+def scope_features(understander: U.Understander, question: Question, ranking: list[tuple[str, float]]
+                   ) -> list[float] | None:
+    """The evidence `Understander.scope_odds` weighs, in SCOPE_COEFFICIENTS' order after the bias; None when
+    the check never sees the question (its reading is no service, or the catalogue uses all its words)."""
+    lang = question.lang or "fi"
+    saved, U.SCOPE_THRESHOLD = U.SCOPE_THRESHOLD, 2.0
+    reading = understander.understand(question.text, lang, ranking)
+    U.SCOPE_THRESHOLD = saved
+    if reading.service is None or understander.rankers[lang].known_share(question.text) >= 1.0:
+        return None
+    rasa = dict(ranking)
+    return [math.log1p(understander.catalogue_match(question.text, lang)),
+            max((v for k, v in rasa.items() if k in understander.catalogue), default=0.0),
+            rasa.get(U.OUT_OF_SCOPE, 0.0), reading.confidence]
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 0.3, steps: int = 50) -> np.ndarray:
+    """Logistic regression by Newton's method with an L2 penalty (not on the bias): [bias, weights…]."""
+    x = np.hstack([np.ones((len(x), 1)), x])
+    w = np.zeros(x.shape[1])
+    penalty = np.diag([0.0] + [1.0 / l2] * (x.shape[1] - 1))
+    for _ in range(steps):
+        p = 1.0 / (1.0 + np.exp(-x @ w))
+        gradient = x.T @ (p - y) + penalty @ w
+        hessian = (x.T * (p * (1 - p))) @ x + penalty
+        w -= np.linalg.solve(hessian, gradient)
+    return w
+
+
+def fit_scope(asked: list[tuple[Question, list, U.Understander]]) -> dict[str, float]:
+    rows = [(f, q.expected == U.OUT_OF_SCOPE) for q, r, u in asked
+            if (q.expected in u.catalogue or q.expected == U.OUT_OF_SCOPE) and (f := scope_features(u, q, r)) is not None]
+    w = fit_logistic(np.array([f for f, _ in rows]), np.array([float(y) for _, y in rows]))
+    return {name: round(float(v), 2) for name, v in zip(U.SCOPE_COEFFICIENTS, w)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="+", type=Path)
@@ -112,38 +187,44 @@ def main() -> None:
     parser.add_argument("--max-wrong", type=float, default=0.02)
     parser.add_argument("--misses", action="store_true", help="print the tuning files' misses at today's setting")
     parser.add_argument("--semantic", action="store_true", help="with the sentence embedding (NEUVO_SEMANTIC=on)")
+    parser.add_argument("--scope", action="store_true", help="fit SCOPE_COEFFICIENTS first and use them")
+    parser.add_argument("--cross-fit", action="store_true",
+                        help="ask each folder's files of a model trained without them (they are training examples)")
     args = parser.parse_args()
-    tune = [q for f in args.files for q in read_questions(f)]
+    folders: dict[Path, list[Question]] = {}
+    for f in args.files:
+        folders.setdefault(f.resolve().parent, []).extend(read_questions(f))
     check = [q for f in args.check for q in read_questions(f)]
-    rankings = rasa_rankings(tune + check)
-    semantic = semantic_from("on", Settings().cache_dir) if args.semantic else None
-    understander = U.Understander(default(), semantic.index(default()) if semantic else None)
-    understander.retrieval = lru_cache(maxsize=None)(understander.retrieval)  # type: ignore[method-assign]
-    understander.embedding = lru_cache(maxsize=None)(understander.embedding)  # type: ignore[method-assign]
-    current = (U.RASA_WEIGHT, U.ANSWER_THRESHOLD, U.MARGIN)
-    outcomes = [outcome(understander, q, r) for q, r in zip(tune, rankings)]
+    asked = ask([*folders.values(), check], args.cross_fit, args.semantic)
+    tune, checked = asked[:len(asked) - len(check)], asked[len(asked) - len(check):]
+    if args.scope:
+        U.SCOPE_COEFFICIENTS = fit_scope(tune)
+        print(f"SCOPE_COEFFICIENTS = {U.SCOPE_COEFFICIENTS}")
+    current = (U.RASA_WEIGHT, U.ANSWER_THRESHOLD, U.MARGIN, U.SCOPE_THRESHOLD)
+    outcomes = [outcome(u, q, r) for q, r, u in tune]
     print(f"today's setting {current}: {score(outcomes)}")
     print("  " + ", ".join(f"{o.value} {sum(x == o for x in outcomes)}" for o in Outcome))
     if args.misses:
-        for q, r, o in zip(tune, rankings, outcomes):
+        for (q, r, u), o in zip(tune, outcomes):
             if o not in RIGHT:
-                top = [c.label for c in understander.understand(q.text, q.lang or "fi", r).ranking[:3]]
+                top = [c.label for c in u.understand(q.text, q.lang or "fi", r).ranking[:3]]
                 print(f"  {o.value:22} {q.expected:28} {top} rasa={r[0] if r else None} {q.text}")
     rows = []
-    for weight in WEIGHTS:
-        U.RASA_WEIGHT = weight
-        table = [paths(understander, q, r) for q, r in zip(tune, rankings)]
+    for weight, scope in itertools.product(WEIGHTS, SCOPES):
+        U.RASA_WEIGHT, U.SCOPE_THRESHOLD = weight, scope
+        table = [paths(u, q, r) for q, r, u in tune]
         for threshold, margin in itertools.product(THRESHOLDS, MARGINS):
-            rows.append(((weight, threshold, margin), score([decide(t, threshold, margin) for t in table])))
+            rows.append(((weight, threshold, margin, scope), score([decide(t, threshold, margin) for t in table])))
     allowed = [r for r in rows if r[1]["wrong"] <= args.max_wrong] or rows
     best = max(allowed, key=lambda r: (round(r[1]["right"] + r[1]["one_click"], 4), -r[1]["wrong"]))
-    print("| RASA_WEIGHT | ANSWER_THRESHOLD | MARGIN | right | wrong | ≤ 1 click |\n|---:|---:|---:|---:|---:|---:|")
-    for (w, t, m), s in sorted(allowed, key=lambda r: -(r[1]["right"] + r[1]["one_click"]))[:10]:
-        print(f"| {w} | {t} | {m} | {s['right']:.3f} | {s['wrong']:.3f} | {s['one_click']:.3f} |")
+    print("| RASA_WEIGHT | ANSWER_THRESHOLD | MARGIN | SCOPE_THRESHOLD | right | wrong | ≤ 1 click |\n"
+          "|---:|---:|---:|---:|---:|---:|---:|")
+    for (w, t, m, sc), s in sorted(allowed, key=lambda r: -(r[1]["right"] + r[1]["one_click"]))[:10]:
+        print(f"| {w} | {t} | {m} | {sc} | {s['right']:.3f} | {s['wrong']:.3f} | {s['one_click']:.3f} |")
     print(f"\nchosen on the tuning files (wrong ≤ {args.max_wrong}): {best[0]} → {best[1]}")
-    if check:
-        U.RASA_WEIGHT, U.ANSWER_THRESHOLD, U.MARGIN = best[0]
-        print("check files:", score([outcome(understander, q, r) for q, r in zip(check, rankings[len(tune):])]))
+    if checked:
+        U.RASA_WEIGHT, U.ANSWER_THRESHOLD, U.MARGIN, U.SCOPE_THRESHOLD = best[0]
+        print("check files:", score([outcome(u, q, r) for q, r, u in checked]))
 
 
 if __name__ == "__main__":

@@ -220,6 +220,12 @@ class Ranker:
         words = _content(tokens(query), self.lang)
         return self._words.scores(Counter(self._terms(words))), self._chars.scores(_ngrams(words))
 
+    def known_share(self, query: str) -> float:
+        """The share of the query's content words whose normal form (base form or stem) the documents use."""
+        words = _content(tokens(query), self.lang)
+        known = sum(1 for w in words if (forms := self.forms(w)) and forms[0] in self._words.vocab)
+        return known / len(words) if words else 0.0
+
     def scores(self, query: str) -> list[float]:
         if not self.n:
             return []

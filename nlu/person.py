@@ -3,7 +3,7 @@
 "I want a human" must never be answered as a service question: a classifier trained on service examples
 reads "haluan puhua jonkun kanssa starttirahasta" as a question about the start-up grant, and a plea like
 "en jaksa tätä robottia, onks siel ketään oikeeta" as whatever its words resemble. Any of these is a
-request: a way of reaching someone (talk, connect, call, chat, ask, contact) near a person (human,
+request: a way of reaching someone (talk, connect, put through, call, chat, ask, contact) near a person (human,
 official, adviser, expert, someone); a "real" next to a person ("oikealta ihmiseltä", "nån riktig"); a
 wish followed closely by a person ("haluun et joku ihminen…", "ge mig en människa"); a refusal of the bot
 ("en halua puhua koneelle", "botten förstår int"); or a person alone in a clause ("Asiakaspalvelija!",
@@ -34,7 +34,7 @@ _INDEFINITE = re.compile(r"^(joku|jonkun|jonku|jollekin|joltakin|kukaan|ketaan|n
 _REACH = re.compile(
     r"^(puhu\w*|siirto|jutel\w*|juttel\w*|keskustel\w*|yhdista\w*|siirr\w*|siirta\w*|soit\w*|chat\w*|yhteytta"
     r"|yhteydenot\w*|linjoille|linjalle|tavoit\w*|kiinni|kysy\w*|puhelimessa|puhelimitse|varata|varaan"
-    r"|boka|book"
+    r"|boka|book|valit\w*|formedla\w*"
     r"|prata\w*|tala|talar|snacka\w*|koppla\w*|ringa|ringer|ring|kontakt\w*|flytta|overfor\w*|diskutera\w*|fraga\w*|telefon"
     r"|talk|speak|connect|transfer|call|contact|ask)$")
 _REAL = re.compile(r"^(oikea\w*|oikee\w*|elava\w*|riktig\w*|levande|mansklig\w*|real|actual|live)$")
@@ -62,7 +62,7 @@ _WISH = re.compile(
     r"|vill|ge|behover|begar|snalla|want|need|give|get|please|pliis)$")
 _ALONE = re.compile(r"^(ihminen|oikea ihminen|ihmisasiakaspalvelu|mansklig kundtjanst|asiakaspalvel[ij]j?a|virkailija|agentti|asiakaspalvelu|manniska"
                     r"|en manniska|handlaggare|kundtjanst|sakkunnig|agent|human|a human|real person|operator)"
-                    r"( kiitos| kiitti| pliis| please| tack| nu| nyt| now)?$")
+                    r"( kiitos| kiitti| pliis| please| tack| nu| nyt| now| tanne| hit| here)?$")
 
 
 def _fold(text: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
 
 import pytest
 import yaml
@@ -18,7 +19,7 @@ from assistant.settings import Settings
 from knowledge.catalogue import LANGS, default, load
 from nlu.facets import Facet
 from nlu.folds import HeldOut, normalise, split, write
-from nlu.project import generate, load_dialogue_intents
+from nlu.project import generate, load_dialogue_intents, training_examples
 
 pytestmark = pytest.mark.eval
 
@@ -199,3 +200,13 @@ def test_a_catalogue_without_a_held_out_fold_keeps_everything_else():
     assert dataclasses.replace(kept.get(SERVICE).texts["fi"], examples=()) \
         == dataclasses.replace(entry.texts["fi"], examples=())
     assert HeldOut().catalogue(CATALOGUE) is CATALOGUE
+
+
+def test_no_held_out_question_is_a_training_example():
+    """The tuning sets are training examples too (docs/nlu.md); the held-out set must stay out of everything
+    that learns, or its numbers say nothing."""
+    held_out = Path(__file__).parent / "data" / "heldout"
+    questions = [q for lang in LANGS for q in read_questions(held_out / f"{lang}.jsonl")]
+    assert len(questions) > 600
+    trained = {normalise(t) for texts in training_examples(default(), load_dialogue_intents()).values() for t in texts}
+    assert not [q.text for q in questions if normalise(q.text) in trained]

@@ -24,6 +24,9 @@ ASKS = [
     "botten förstår ingenting, snälla en människa", "tämä ei auta. ihminen, nyt!", "voiko joku henkilö auttaa minua",
     "kan ni ringa upp mig", "Jag ber att ärendet överförs till en handläggare", "Haluaisin puhua yritysneuvojan kanssa",
     "kontaktbegäran från en sakkunnig", "snalla nan manniska", "handlaggare tack", "mä en halua puhua koneelle",
+    # put through to someone; a person summoned
+    "voisitteko välittää minut rahoitusasiantuntijalle", "kan du förmedla mig till en handläggare",
+    "tää ei johda mihinkään. ihminen tänne", "inget vettigt svar alls, en människa hit",
     # English
     "I want to talk to a human", "can I speak to a person please", "human please", "connect me to an agent",
 ]
@@ -43,6 +46,7 @@ SERVICE_QUESTIONS = [
     "How do I apply for a start-up grant?", "Mihin numeroon soitan, kun haluan puhua virkailijan kanssa?",
     "Milloin asiakaspalvelu on auki?", "Vilket telefonnummer har kundtjänsten?",
     "Miten saan yhteyden asiakaspalveluun?", "joku tuki yritykselle", "någon form av stöd för export",
+    "voiko työnvälitys välittää tietoni työnantajille", "förmedlar AN-byrån jobb till arbetssökande?",
 ]
 
 
