@@ -8,10 +8,15 @@ reply. The choice: the most first replies right (answered, dialogue or out of sc
 one click (a clarification with the right service), counted together, among the settings whose confident
 wrong answers stay at or under `--max-wrong`; ties go to fewer wrong answers.
 
-    python bench/calibrate.py FILE.jsonl… [--max-wrong 0.02] [--check FILE.jsonl…] [--scope]
+    python bench/calibrate.py FILE.jsonl… [--max-wrong 0.02] [--check FILE.jsonl…] [--scope] [--cross-fit]
 
 `--scope` first fits the out-of-scope model (`SCOPE_COEFFICIENTS`: a logistic regression over the evidence
 of the service and out-of-scope questions whose reading is a service) and prints it to paste.
+`--cross-fit` asks each folder's files of a model and a catalogue search trained without their questions:
+the tuning sets are training examples too (docs/nlu.md, round two). How it was run for the shipped setting:
+
+    python bench/calibrate.py --cross-fit --scope --max-wrong 0.015 tests/data/tuning/{fi,sv}.jsonl \
+        tests/data/tuning/retired-heldout/{fi,sv}.jsonl --check ../shared/eval/dev.jsonl
 
 `--check` files are only scored with the chosen setting (say, the dev set): they are not tuned on.
 """

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.evaluation import percentile, read_questions  # noqa: E402
-from bench import handoff, limits, mail, morphology, notify, semantic, webchat  # noqa: E402
+from bench import handoff, limits, mail, morphology, notify, semantic, stacks, webchat  # noqa: E402
 from bench import text as text_bench  # noqa: E402  (a loop below names its strings `text`)
 from assistant.runtime import free_port  # noqa: E402
 from channels.server import stack  # noqa: E402
@@ -93,6 +93,7 @@ def main() -> None:
     text_section = text_bench.report()
     morphology_section = morphology.report()  # the catalogue search alone, in-process
     semantic_section = semantic.report()  # the embedding in process, without Rasa (bench/semantic.py)
+    stacks_section = stacks.report(questions)  # before / shipped / embedding on, three whole stacks
     report = f"""# Benchmarks
 
 Written by `make bench` ({dt.date.today().isoformat()}, {platform.machine()}, {os.cpu_count()} cores, shared machine).
@@ -130,6 +131,7 @@ All numbers in one run; latencies interleaved turn by turn so both sides see the
 {text_section}
 {morphology_section}
 {semantic_section}
+{stacks_section}
 Dev-set accuracy of the whole pipeline: `assistant eval ../shared/eval/dev.jsonl --json`; pipeline choice:
 `docs/nlu.md`.
 """
