@@ -157,7 +157,7 @@ def test_transfer_to_a_region_and_close_are_recorded_and_told_to_the_customer(ap
 
 def test_an_advisor_who_returned_a_conversation_reads_no_more_of_it(app):
     rita, sue = Agent(app, "rita"), Agent(app, "sue")
-    http, conversation, _ = customer(app, "Asun Vaasassa.")
+    http, conversation, _ = customer(app, "Asun Vaasassa, mitä alueellisia palveluja täällä on?")  # the region's queue
     assert say(http, conversation, "/request_human")["state"] == "queued"
     assert rita.post(f"/console/api/conversations/{conversation}/claim").status_code == 200
     assert rita.post(f"/console/api/conversations/{conversation}/return").status_code == 200
