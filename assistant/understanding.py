@@ -103,7 +103,7 @@ class Understander:
 
     def retrieval(self, text: str, lang: str) -> dict[str, float]:
         """Service id → probability-like score from the catalogue search."""
-        scores = self.rankers[lang if lang in self.rankers else "fi"].scores(text)
+        scores = self.ranker(lang).scores(text)
         top = max(scores) if scores else 0.0
         if top <= 0:
             return {sid: 0.0 for sid in self.ids}
@@ -111,10 +111,14 @@ class Understander:
         total = sum(exps)
         return {sid: e / total for sid, e in zip(self.ids, exps)}
 
+    def ranker(self, lang: str) -> Ranker:
+        """The catalogue search of a language (Finnish's for one the catalogue does not carry)."""
+        return self.rankers[lang if lang in self.rankers else "fi"]
+
     def catalogue_match(self, text: str, lang: str) -> float:
         """How much of the message the catalogue's text holds at all: the best service's raw character n-gram
         BM25 score (the retrieval's probabilities are relative, so they are peaked even for a weather question)."""
-        _, chars = self.rankers[lang if lang in self.rankers else "fi"].components(text)
+        _, chars = self.ranker(lang).components(text)
         return float(chars.max()) if chars.size else 0.0
 
     def scope_odds(self, text: str, lang: str, rasa: dict[str, float], best_service: float) -> float:
@@ -174,7 +178,7 @@ class Understander:
         top = ranking[0] if ranking else Candidate(OUT_OF_SCOPE, 0.0)
         reading = Understanding(top.label, top.label if top.label in self.catalogue else None, top.score, lang, ranking)
         if rasa_ranking is not None and reading.service is not None and not self.is_clear(reading) \
-                and self.rankers[lang if lang in self.rankers else "fi"].known_share(text) < 1.0:
+                and self.ranker(lang).known_share(text) < 1.0:
             odds = self.scope_odds(text, lang, rasa, top.score)
             if odds >= SCOPE_THRESHOLD:  # first in the ranking: the reading, though not the best score
                 ranking = [Candidate(OUT_OF_SCOPE, odds)] + [c for c in ranking if c.label != OUT_OF_SCOPE][:4]

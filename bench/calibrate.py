@@ -157,7 +157,7 @@ def scope_features(understander: U.Understander, question: Question, ranking: li
     saved, U.SCOPE_THRESHOLD = U.SCOPE_THRESHOLD, 2.0
     reading = understander.understand(question.text, lang, ranking)
     U.SCOPE_THRESHOLD = saved
-    if reading.service is None or understander.rankers[lang].known_share(question.text) >= 1.0:
+    if reading.service is None or understander.ranker(lang).known_share(question.text) >= 1.0:
         return None
     rasa = dict(ranking)
     return [math.log1p(understander.catalogue_match(question.text, lang)),
