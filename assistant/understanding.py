@@ -38,13 +38,13 @@ SEMANTIC_TEMPERATURE = 0.01  # softmax temperature over the services' cosines (e
 #: No service text within this cosine of the message: out-of-scope evidence (an out_of_scope candidate at
 #: OUT_OF_SCOPE_THRESHOLD, so a service must beat it to be answered or offered)
 SEMANTIC_OUT_OF_SCOPE = 0.87  # the nearest service text's cosine (max over texts); 0 = no such evidence
-#: Out of scope although no intent says so (Rasa fell back, three unrelated services scored a little): the
-#: odds of a logistic model over the reading's evidence, fitted on the tuning files (bench/calibrate.py
-#: --scope). An unclear reading at SCOPE_THRESHOLD or above gets the out-of-scope reply, not three buttons,
-#: unless the catalogue uses every word of it: "tuki", "stöd" are vague, not foreign (their raw match is
-#: as small as a weather question's).
-SCOPE_COEFFICIENTS = {"bias": 8.11, "catalogue_match": -1.96, "rasa_service": -1.17, "rasa_out_of_scope": 0.7,
-                      "best_service": -0.63}
+#: Out of scope although no intent says so (Rasa fell back, or a word like "startti" in "starttikaapelit"
+#: made it sure of the start-up grant): the odds of a logistic model over the reading's evidence, fitted on
+#: the tuning files (bench/calibrate.py --scope). A reading at SCOPE_THRESHOLD or above gets the out-of-scope
+#: reply, not an answer or three buttons, unless the catalogue uses every word of it: "tuki", "stöd" are
+#: vague, not foreign (their raw match is as small as a weather question's).
+SCOPE_COEFFICIENTS = {"bias": 8.65, "catalogue_match": -2.06, "rasa_service": -1.38, "rasa_out_of_scope": 1.24,
+                      "best_service": -0.7, "unknown_words": 0.87}
 SCOPE_THRESHOLD = 0.4       # (calibrated)
 DIALOGUE_THRESHOLD = 0.5    # a dialogue intent ("kyllä", "moi") below it is a misreading: dropped from the ranking
 #: With the engine down, a message that is word for word one of these intents' examples ("tack", "kiitos!",
@@ -121,12 +121,16 @@ class Understander:
         _, chars = self.ranker(lang).components(text)
         return float(chars.max()) if chars.size else 0.0
 
+    def scope_features(self, text: str, lang: str, rasa: dict[str, float], best_service: float) -> list[float]:
+        """The evidence `scope_odds` weighs, in SCOPE_COEFFICIENTS' order after the bias."""
+        return [math.log1p(self.catalogue_match(text, lang)),
+                max((v for k, v in rasa.items() if k in self.catalogue), default=0.0),
+                rasa.get(OUT_OF_SCOPE, 0.0), best_service, 1.0 - self.ranker(lang).known_share(text)]
+
     def scope_odds(self, text: str, lang: str, rasa: dict[str, float], best_service: float) -> float:
         """The odds that a reading no intent claimed is out of scope (SCOPE_COEFFICIENTS)."""
-        c = SCOPE_COEFFICIENTS
-        logit = (c["bias"] + c["catalogue_match"] * math.log1p(self.catalogue_match(text, lang))
-                 + c["rasa_service"] * max((v for k, v in rasa.items() if k in self.catalogue), default=0.0)
-                 + c["rasa_out_of_scope"] * rasa.get(OUT_OF_SCOPE, 0.0) + c["best_service"] * best_service)
+        weights = list(SCOPE_COEFFICIENTS.values())
+        logit = weights[0] + sum(w * f for w, f in zip(weights[1:], self.scope_features(text, lang, rasa, best_service)))
         return 1.0 / (1.0 + math.exp(-logit))
 
     def embedding(self, text: str, lang: str) -> tuple[dict[str, float], float]:
@@ -177,8 +181,7 @@ class Understander:
         ranking = [Candidate(k, v) for k, v in ordered[:5]]
         top = ranking[0] if ranking else Candidate(OUT_OF_SCOPE, 0.0)
         reading = Understanding(top.label, top.label if top.label in self.catalogue else None, top.score, lang, ranking)
-        if rasa_ranking is not None and reading.service is not None and not self.is_clear(reading) \
-                and self.ranker(lang).known_share(text) < 1.0:
+        if rasa_ranking is not None and reading.service is not None and self.ranker(lang).known_share(text) < 1.0:
             odds = self.scope_odds(text, lang, rasa, top.score)
             if odds >= SCOPE_THRESHOLD:  # first in the ranking: the reading, though not the best score
                 ranking = [Candidate(OUT_OF_SCOPE, odds)] + [c for c in ranking if c.label != OUT_OF_SCOPE][:4]

@@ -16,7 +16,7 @@ of the service and out-of-scope questions whose reading is a service) and prints
 the tuning sets are training examples too (docs/nlu.md, round two). How it was run for the shipped setting:
 
     python bench/calibrate.py --cross-fit --scope --max-wrong 0.015 tests/data/tuning/{fi,sv}.jsonl \
-        tests/data/tuning/retired-heldout/{fi,sv}.jsonl --check ../shared/eval/dev.jsonl
+        tests/data/tuning/retired-heldout/{fi,sv}.jsonl tests/data/tuning/retired-heldout-3/{fi,sv}.jsonl
 
 `--check` files are only scored with the chosen setting (say, the dev set): they are not tuned on.
 """
@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import math
 import sys
 import tempfile
 from functools import lru_cache
@@ -129,9 +128,7 @@ def paths(understander: U.Understander, question: Question, ranking: list[tuple[
     """The outcome of each way the first reply can go for this question at today's RASA_WEIGHT: answer or
     clarify (the thresholds only choose between them), with the scores that choose."""
     saved = (U.ANSWER_THRESHOLD, U.MARGIN)
-    scope, U.SCOPE_THRESHOLD = U.SCOPE_THRESHOLD, 2.0  # the reading before the scope check: what the thresholds see
-    reading = understander.understand(question.text, question.lang or "fi", ranking)
-    U.SCOPE_THRESHOLD = scope
+    reading = unscoped(understander, question, ranking)
     top = reading.ranking[0].score if reading.ranking else 0.0
     runner = reading.ranking[1].score if len(reading.ranking) > 1 else 0.0
     forced = {}
@@ -149,20 +146,24 @@ def decide(row: dict, threshold: float, margin: float) -> Outcome:
     return row["answer"] if row["top"] >= threshold and row["gap"] >= margin else row["clarify"]
 
 
+def unscoped(understander: U.Understander, question: Question, ranking: list[tuple[str, float]]) -> U.Understanding:
+    """The reading before the scope check: what the thresholds see."""
+    saved, U.SCOPE_THRESHOLD = U.SCOPE_THRESHOLD, 2.0
+    try:
+        return understander.understand(question.text, question.lang or "fi", ranking)
+    finally:
+        U.SCOPE_THRESHOLD = saved
+
+
 def scope_features(understander: U.Understander, question: Question, ranking: list[tuple[str, float]]
                    ) -> list[float] | None:
-    """The evidence `Understander.scope_odds` weighs, in SCOPE_COEFFICIENTS' order after the bias; None when
-    the check never sees the question (its reading is no service, or the catalogue uses all its words)."""
+    """The evidence `Understander.scope_odds` weighs; None when the check never sees the question (its
+    reading is no service, or the catalogue uses all its words)."""
     lang = question.lang or "fi"
-    saved, U.SCOPE_THRESHOLD = U.SCOPE_THRESHOLD, 2.0
-    reading = understander.understand(question.text, lang, ranking)
-    U.SCOPE_THRESHOLD = saved
+    reading = unscoped(understander, question, ranking)
     if reading.service is None or understander.ranker(lang).known_share(question.text) >= 1.0:
         return None
-    rasa = dict(ranking)
-    return [math.log1p(understander.catalogue_match(question.text, lang)),
-            max((v for k, v in rasa.items() if k in understander.catalogue), default=0.0),
-            rasa.get(U.OUT_OF_SCOPE, 0.0), reading.confidence]
+    return understander.scope_features(question.text, lang, dict(ranking), reading.confidence)
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 0.3, steps: int = 50) -> np.ndarray:

@@ -34,9 +34,18 @@ _INDEFINITE = re.compile(r"^(joku|jonkun|jonku|jollekin|joltakin|kukaan|ketaan|n
 _REACH = re.compile(
     r"^(puhu\w*|siirto|jutel\w*|juttel\w*|keskustel\w*|yhdista\w*|siirr\w*|siirta\w*|soit\w*|chat\w*|yhteytta"
     r"|yhteydenot\w*|linjoille|linjalle|tavoit\w*|kiinni|kysy\w*|puhelimessa|puhelimitse|varata|varaan"
-    r"|boka|book|valit\w*|formedla\w*"
+    r"|boka|book"
     r"|prata\w*|tala|talar|snacka\w*|koppla\w*|ringa|ringer|ring|kontakt\w*|flytta|overfor\w*|diskutera\w*|fraga\w*|telefon"
     r"|talk|speak|connect|transfer|call|contact|ask)$")
+#: Put through: "välittää minut", "förmedla mig" (a handler passing one's data to employers is a service).
+_PUT_THROUGH = re.compile(r"^(valit\w*|formedla\w*)$")
+_ME = re.compile(r"^(minut|mut|meidat|mig|mej|oss|me|us)$")
+#: "Finns det rådgivare som hjälper…": whether a service has specialists, not a call for one (a generic person
+#: still is: "finns det en människa här?").
+_SPECIALIST = re.compile(r"^(\w*radgivare\w*|\w*neuvoja(n|lle|a|an|lta)|\w*asiantuntij\w*|expert(en)?|sakkunnig\w*)$")
+_EXISTS = re.compile(r"^(finns det|is there)\b")
+#: A question word between a wish and a person opens another clause: "saanko nähdä mitä virkailija kirjoitti".
+_CLAUSE = re.compile(r"^(mita|mika|miten|kuka|ketka|mihin|missa|vad|vem|hur|som|joka|jota|what|who|that)$")
 _REAL = re.compile(r"^(oikea\w*|oikee\w*|elava\w*|riktig\w*|levande|mansklig\w*|real|actual|live)$")
 _BOT = re.compile(r"^(bott?i\w*|robot\w*|kone|koneelle|koneen|konetta|bot|boten|botten|chatbot\w*|maskin|maskinen|machine)$")
 _NOT = re.compile(r"^(halua|jaksa|ei|et|emme|ette|eivat|inte|int|not|dont|cant|orkar)$")  # Finnish "en" is a Swedish article
@@ -98,6 +107,7 @@ def asks_for_person(text: str) -> bool:
 
     persons, bots = where(_PERSON), where(_BOT)
     reaches = [i for i in where(_REACH) if i not in bots]  # "chatbot" is no way to reach anyone
+    reaches += [i for i in where(_PUT_THROUGH) if i + 1 < len(words) and _ME.match(words[i + 1])]
     if _near(where(_CONNECT), where(_SERVICE_DESK), _WINDOW) or _near(reaches, persons, _WINDOW):
         return True
     if any(_HIRING.match(w) for w in words):
@@ -106,6 +116,8 @@ def asks_for_person(text: str) -> bool:
     bot = bool(bots)
     return (bool(strong) and bool(_HELP_ME.search(folded))
             or _near(where(_REAL), persons, 2)
-            or any(0 < j - i <= _NEAR for i in where(_WISH) for j in strong)
-            or bool(strong) and bool(_IS_THERE.match(folded))
+            or any(0 < j - i <= _NEAR and not any(_CLAUSE.match(w) for w in words[i + 1:j])
+                   for i in where(_WISH) for j in strong)
+            or any(not (_EXISTS.match(folded) and _SPECIALIST.match(words[i])) for i in strong)
+            and bool(_IS_THERE.match(folded))
             or bot and (bool(persons) or bool(where(_NOT)) and bool(reaches)))

@@ -27,6 +27,8 @@ ASKS = [
     # put through to someone; a person summoned
     "voisitteko välittää minut rahoitusasiantuntijalle", "kan du förmedla mig till en handläggare",
     "tää ei johda mihinkään. ihminen tänne", "inget vettigt svar alls, en människa hit",
+    # anyone there
+    "onko siellä virkailijaa?", "finns det en människa här?", "saanko virkailijan linjalle",
     # English
     "I want to talk to a human", "can I speak to a person please", "human please", "connect me to an agent",
 ]
@@ -47,6 +49,10 @@ SERVICE_QUESTIONS = [
     "Milloin asiakaspalvelu on auki?", "Vilket telefonnummer har kundtjänsten?",
     "Miten saan yhteyden asiakaspalveluun?", "joku tuki yritykselle", "någon form av stöd för export",
     "voiko työnvälitys välittää tietoni työnantajille", "förmedlar AN-byrån jobb till arbetssökande?",
+    # a handler's or a specialist's work, and a wish about something else, are services
+    "kan handläggaren förmedla mina uppgifter till arbetsgivare?", "voiko virkailija välittää hakemukseni eteenpäin?",
+    "Finns det rådgivare som hjälper unga att hitta jobb?", "finns det experter som hjälper företag att exportera?",
+    "Saanko nähdä, mitä virkailija on kirjannut minusta?", "vill se vad handläggaren har skrivit om mig",
 ]
 
 

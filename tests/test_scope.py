@@ -50,12 +50,25 @@ def test_a_vague_question_of_our_domain_still_gets_its_choice(lang, text, rankin
     assert respond(reading, ConversationState(lang), text, UNDERSTANDER).action == "clarify"
 
 
-def test_a_clear_answer_is_never_second_guessed(monkeypatch):
-    """The check reads only unclear readings: a confident service answer stays, whatever the odds."""
-    monkeypatch.setattr(understanding, "SCOPE_THRESHOLD", 0.0)
-    ranking = [("start_up_grant", 0.97), (OUT_OF_SCOPE, 0.01)]
-    reading = UNDERSTANDER.understand("Kuka voi saada starttirahaa?", "fi", ranking)
-    assert reading.service == "start_up_grant" and UNDERSTANDER.is_clear(reading)
+def test_a_confident_reading_far_from_the_catalogue_is_out_of_scope(monkeypatch):
+    """The catalogue search alone can make a reading clear ("numerot" sounds like the contacts service); the
+    check reads clear readings too."""
+    ranking = fell_back(0.3, ("customer_service_contacts", 0.16))
+    with monkeypatch.context() as unchecked:
+        unchecked.setattr(understanding, "SCOPE_THRESHOLD", 2.0)
+        assert UNDERSTANDER.is_clear(UNDERSTANDER.understand("lottovoittonumerot", "fi", ranking))
+    assert UNDERSTANDER.understand("lottovoittonumerot", "fi", ranking).intent == OUT_OF_SCOPE
+
+
+@pytest.mark.parametrize("lang, text, service", [
+    ("fi", "mä haluun starttirahaa mun tatuointistudiolle", "start_up_grant"),
+    ("sv", "ja sku vilja ha lönesubvention för en ny snickare", "pay_subsidy"),
+])
+def test_a_clear_service_question_keeps_its_answer(lang, text, service):
+    ranking = [(service, 0.9), (OUT_OF_SCOPE, 0.02)]
+    assert UNDERSTANDER.ranker(lang).known_share(text) < 1.0  # the check reads it
+    reading = UNDERSTANDER.understand(text, lang, ranking)
+    assert reading.service == service and UNDERSTANDER.is_clear(reading)
 
 
 def test_without_the_engine_the_check_is_not_made(monkeypatch):
