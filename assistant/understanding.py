@@ -13,6 +13,7 @@ from typing import Literal
 
 import numpy as np
 
+from assistant.message import Payload
 from knowledge.catalogue import LANGS, Catalogue, CatalogueEntry
 from knowledge.retrieval import Ranker
 from knowledge.semantic import SemanticIndex
@@ -181,7 +182,8 @@ class Understander:
         ranking = [Candidate(k, v) for k, v in ordered[:5]]
         top = ranking[0] if ranking else Candidate(OUT_OF_SCOPE, 0.0)
         reading = Understanding(top.label, top.label if top.label in self.catalogue else None, top.score, lang, ranking)
-        if rasa_ranking is not None and reading.service is not None and self.ranker(lang).known_share(text) < 1.0:
+        if rasa_ranking is not None and reading.service is not None and Payload.parse(text) is None \
+                and self.ranker(lang).known_share(text) < 1.0:  # a button pressed names its service: no check
             odds = self.scope_odds(text, lang, rasa, top.score)
             if odds >= SCOPE_THRESHOLD:  # first in the ranking: the reading, though not the best score
                 ranking = [Candidate(OUT_OF_SCOPE, odds)] + [c for c in ranking if c.label != OUT_OF_SCOPE][:4]

@@ -60,6 +60,13 @@ def test_a_confident_reading_far_from_the_catalogue_is_out_of_scope(monkeypatch)
     assert UNDERSTANDER.understand("lottovoittonumerot", "fi", ranking).intent == OUT_OF_SCOPE
 
 
+@pytest.mark.parametrize("payload", ["/employment_subsidy_55plus", '/start_up_grant{"facet": "audience"}'])
+def test_a_button_pressed_is_never_out_of_scope(payload):
+    """A button's payload has no words the catalogue uses, but it names the service chosen."""
+    service = payload[1:].split("{")[0]
+    assert UNDERSTANDER.understand(payload, "fi", [(service, 1.0)]).service == service
+
+
 @pytest.mark.parametrize("lang, text, service", [
     ("fi", "mä haluun starttirahaa mun tatuointistudiolle", "start_up_grant"),
     ("sv", "ja sku vilja ha lönesubvention för en ny snickare", "pay_subsidy"),
