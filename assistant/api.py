@@ -5,7 +5,7 @@
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from anyio import to_thread
 from fastapi import APIRouter, Depends, Request
@@ -131,8 +131,10 @@ def router(service: ConversationService, limits: Limits) -> APIRouter:
     settings, rest = service.settings, RestOutput()
     own = Depends(conversation_from_token(settings.signing_key))
 
-    def delivered(conversation_id: str, messages: list[Message]) -> list[dict]:
-        service.outbox.mark_sent(conversation_id, [m.seq for m in messages], rest.name)
+    async def delivered(conversation_id: str, messages: list[Message], sent: Collection[int] = ()) -> list[dict]:
+        """The messages as the response carries them, marked sent (those in `sent` were, when stored)."""
+        if unsent := [m.seq for m in messages if m.seq not in sent]:
+            await to_thread.run_sync(service.outbox.mark_sent, conversation_id, unsent, rest.name)
         return [rest.render(m) for m in messages]
 
     @api.post("/conversations", status_code=201, response_model=schemas.ConversationStarted,
@@ -162,7 +164,7 @@ def router(service: ConversationService, limits: Limits) -> APIRouter:
         if refused := await to_thread.run_sync(limits.message, conversation_id, client_address(request)):
             return too_many(request, refused)
         try:
-            turn = await service.post(conversation_id, body.text)
+            turn = await service.post(conversation_id, body.text, replied_on=rest.name)
         except ConversationNotFound:
             return error(request, 404, "not_found")
         except InvalidMessage as exc:
@@ -173,7 +175,7 @@ def router(service: ConversationService, limits: Limits) -> APIRouter:
             "language": turn.conversation.language,
             "state": turn.conversation.state,
             "engine": "down" if turn.engine_down else "up",
-            "messages": await to_thread.run_sync(delivered, conversation_id, turn.messages),
+            "messages": await delivered(conversation_id, turn.messages, turn.sent),
             "understood": turn.understood,
         }
 
@@ -186,6 +188,6 @@ def router(service: ConversationService, limits: Limits) -> APIRouter:
             return error(request, 404, "not_found")
         return {"conversation_id": conversation.id, "language": conversation.language, "region": conversation.region,
                 "state": conversation.state,
-                "messages": await to_thread.run_sync(delivered, conversation_id, messages)}
+                "messages": await delivered(conversation_id, messages)}
 
     return api

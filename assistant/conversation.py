@@ -99,6 +99,7 @@ class TurnResult:
     messages: list[Message]
     understood: dict | None
     engine_down: bool
+    sent: frozenset[int] = frozenset()  # seqs stored as sent: the reply that this REST response carries
 
 
 def conversation_state(conversation: Conversation) -> ConversationState:
@@ -140,10 +141,12 @@ def stored_client_id(client_id: str | None) -> str | None:
 
 
 def store(db: Session, conversation_id: str, drafts: Sequence[MessageDraft],
-          require_states: Collection[State] | None = None) -> list[Message]:
+          require_states: Collection[State] | None = None, sent_on: str | None = None) -> list[Message]:
     """Store messages with the next sequence numbers (one atomic UPDATE, so two workers never share a
     number), their outbox items and their events, in the caller's transaction. With `require_states`
-    nothing is stored unless the conversation is in one of them (a bot reply after an agent's claim)."""
+    nothing is stored unless the conversation is in one of them (a bot reply after an agent's claim).
+    `sent_on`: the channel whose response carries them; in a conversation of that channel they are
+    stored as sent (`outbox.enqueue`)."""
     if not drafts:
         return []
     where = [Conversation.id == conversation_id]
@@ -160,10 +163,10 @@ def store(db: Session, conversation_id: str, drafts: Sequence[MessageDraft],
             for i, d in enumerate(drafts)]
     db.add_all(rows)
     db.flush()
-    outbox.enqueue(db, conversation_id, channel, rows)
+    outbox.enqueue(db, conversation_id, channel, rows, sent=sent_on == channel)
     for m in rows:
         record(db, Event(EventKind.MESSAGE_STORED, conversation_id, actor=m.author or m.sender,
-                         details={"seq": m.seq, "sender": m.sender, "internal": m.internal}))
+                         details={"seq": m.seq, "sender": m.sender, "internal": m.internal, "channel": channel}))
     return rows
 
 
@@ -227,12 +230,10 @@ class ConversationService:
                     conversation.region = find_region(text) or conversation.region
                     conversation.business_id = valid_business_id(text) or conversation.business_id
                 conversation.customer_typing_until = None
+                owed = None if not turn else turns.done() if conversation.state in HUMAN else turns.claimed(
+                    self.settings.turn_lease_s)
                 message = store(db, conversation_id, [MessageDraft(Sender.CUSTOMER, text, language=conversation.language,
-                                                                   client_id=stored_client_id(client_id))])[0]
-                if turn and conversation.state in HUMAN:
-                    message.turn = turns.DONE
-                elif turn:
-                    turns.claim_new(message, self.settings.turn_lease_s)
+                                                                   client_id=stored_client_id(client_id), turn=owed)])[0]
                 if text.startswith("/feedback"):
                     record(db, Event(EventKind.RATED, conversation_id, actor="customer", details={"payload": text}))
         except IntegrityError:  # the same client id arrived twice at once, through two workers
@@ -251,15 +252,6 @@ class ConversationService:
                              .order_by(Message.seq).limit(LANGUAGE_LOOKBACK)).all()
         return len(earlier) >= LANGUAGE_LOOKBACK or any(
             decides(detector, without_masks(t)) for t in earlier if not t.startswith("/"))
-
-    def _set_understood(self, message_id: int, conversation_id: str, understood: dict | None) -> None:
-        if understood is None:
-            return
-        with self.sessions.begin() as db:
-            db.execute(update(Message).where(Message.id == message_id).values(understood=understood))
-            record(db, Event(EventKind.UNDERSTOOD, conversation_id, details={
-                "intent": understood.get("intent"), "service": understood.get("service"),
-                "confidence": understood.get("confidence")}))
 
     def history(self, conversation_id: str, after_seq: int = 0) -> tuple[Conversation, list[Message]]:
         """The conversation and what the customer may see of it after `after_seq`, in order (a reconnecting
@@ -325,7 +317,10 @@ class ConversationService:
             return store(db, conversation_id, [MessageDraft(Sender.SYSTEM, gettext(lang, PERSONAL_DATA_NOTICE),
                                                             language=lang, event="personal_data_notice")])
 
-    async def post(self, conversation_id: str, text: object, client_id: str | None = None) -> TurnResult:
+    async def post(self, conversation_id: str, text: object, client_id: str | None = None,
+                   replied_on: str | None = None) -> TurnResult:
+        """Take a customer message and run its bot turn. `replied_on` names the channel whose response
+        carries the reply (REST): its outbox items are stored as sent with it."""
         text, masked = self.screen(text)
         conversation, customer = await to_thread.run_sync(self.accept, conversation_id, text, client_id, True)
         notice = await to_thread.run_sync(self.personal_data_notice, conversation_id) if masked else []
@@ -333,11 +328,12 @@ class ConversationService:
             return TurnResult(conversation, customer, notice, None, False)
         claim = Claim(customer.id, conversation_id, customer.turn_attempt)
         async with turns.leased(self.sessions, [claim], self.settings.turn_lease_s):
-            turn = await self._run(conversation, customer, claim)
+            turn = await self._run(conversation, customer, claim, replied_on)
         turn.messages[:0] = notice
         return turn
 
-    async def _run(self, conversation: Conversation, customer: Message, claim: Claim) -> TurnResult:
+    async def _run(self, conversation: Conversation, customer: Message, claim: Claim,
+                   replied_on: str | None = None) -> TurnResult:
         """The bot's turn for a stored customer message: Rasa (or the catalogue search alone), then the reply
         stored in the transaction that finishes the turn."""
         conversation_id, text = conversation.id, customer.text
@@ -357,19 +353,18 @@ class ConversationService:
             bot = await to_thread.run_sync(self._local_turn, conversation_id, text, True)
         await self.faults.pause("answered", conversation_id)
         understood = next((m.understood for m in bot if m.understood), None)
-        await to_thread.run_sync(self._set_understood, customer.id, conversation_id, understood)
-        conversation = await to_thread.run_sync(load, self.sessions, conversation_id)
-        stored = await to_thread.run_sync(self._finish, claim, [m.draft(conversation.language) for m in bot])
+        conversation, stored = await to_thread.run_sync(self._reply, claim, bot, understood, replied_on)
         if stored is None:  # this worker stalled past its lease and another one took the turn: it answers
             log.warning("a turn of %s was taken over by another worker; its reply is dropped here", conversation_id)
             return TurnResult(conversation, customer, [], understood, engine_down)
         await self.faults.pause("replied", conversation_id)
+        sent = frozenset(m.seq for m in stored) if replied_on == conversation.channel else frozenset()
         if not engine_down:
             await self._bound_engine_session(conversation_id, customer.seq, stored, metadata)
         if conversation.state == State.HANDOFF_REQUESTED and self.desk is not None:
             handed = await to_thread.run_sync(self.desk.request, conversation_id)
             conversation, stored = handed.conversation, stored + handed.messages
-        return TurnResult(conversation, customer, stored, understood, engine_down)
+        return TurnResult(conversation, customer, stored, understood, engine_down, sent)
 
     async def _bound_engine_session(self, conversation_id: str, first_seq: int, stored: list[Message],
                                     metadata: dict) -> None:
@@ -382,6 +377,26 @@ class ConversationService:
                 await self.engine.send(conversation_id, "/session_start", metadata)
             except EngineUnavailable as exc:
                 log.info("could not start a new Rasa session for %s: %s", conversation_id, exc)
+
+    def _reply(self, claim: Claim, bot: Sequence[BotMessage], understood: dict | None,
+               replied_on: str | None) -> tuple[Conversation, list[Message] | None]:
+        """End a bot turn in one transaction (one commit, not four): the turn marked done with the bot's
+        reading of the customer message, the reply in the conversation's language as it is now, stored as
+        sent when the response on `replied_on` carries it. No messages (None) when the claim was lost:
+        the worker that took the turn over stores its own reading and reply."""
+        with self.sessions.begin() as db:
+            conversation = db.get(Conversation, claim.conversation_id)
+            if conversation is None:
+                raise ConversationNotFound(claim.conversation_id)
+            if not turns.finish(db, claim, **({"understood": understood} if understood is not None else {})):
+                return conversation, None
+            if understood is not None:
+                record(db, Event(EventKind.UNDERSTOOD, claim.conversation_id, details={
+                    "intent": understood.get("intent"), "service": understood.get("service"),
+                    "confidence": understood.get("confidence")}))
+            stored = store(db, claim.conversation_id, [m.draft(conversation.language) for m in bot], BOT_SPEAKS,
+                           sent_on=replied_on)
+            return conversation, stored
 
     def _finish(self, claim: Claim, drafts: Sequence[MessageDraft]) -> list[Message] | None:
         """Store the turn's reply and mark the turn done, at once; None (nothing stored) when the claim was

@@ -25,7 +25,7 @@ PENDING = "neuvo_events"  # the key in Session.info under which a transaction co
 
 class EventKind(StrEnum):
     STARTED = "started"                        # a conversation was started
-    MESSAGE_STORED = "message_stored"          # details: seq, sender
+    MESSAGE_STORED = "message_stored"          # details: seq, sender, internal, channel
     UNDERSTOOD = "understood"                  # the bot's reading of a customer message; details: service, intent
     STATE_CHANGED = "state_changed"            # a dialogue move (bot, awaiting_choice, human_offered, …)
     HANDOFF_REQUESTED = "handoff_requested"

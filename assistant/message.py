@@ -150,6 +150,7 @@ class MessageDraft:
     author: str | None = None         # an agent's display name
     internal: bool = False            # an agent's private note: never to the customer
     client_id: str | None = None      # the channel's id of a customer message (idempotency)
+    turn: dict | None = None          # a customer message's bot turn columns (assistant.turns.claimed / done)
 
     @property
     def for_customer(self) -> bool:
@@ -162,5 +163,5 @@ class MessageDraft:
                 "source_url": self.source_url, "understood": self.understood,
                 "answer": self.answer.as_dict() if self.answer else None, "event": self.event,
                 "details": self.details, "author": self.author, "internal": self.internal,
-                "client_id": self.client_id}
+                "client_id": self.client_id, **(self.turn or {})}
         return {key: value for key, value in values.items() if value is not None}

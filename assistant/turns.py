@@ -44,11 +44,15 @@ def _claimable(now: dt.datetime) -> list:
             or_(Message.turn_lease_until.is_(None), Message.turn_lease_until <= now)]
 
 
-def claim_new(message: Message, lease_s: float) -> Claim:
-    """A message being stored (the caller's transaction, its id flushed) owes a turn, held by this worker."""
-    message.turn, message.turn_attempt = CLAIMED, 1
-    message.turn_lease_until = utcnow() + dt.timedelta(seconds=lease_s)
-    return Claim(message.id, message.conversation_id, 1)
+def claimed(lease_s: float) -> dict:
+    """The turn columns of a customer message stored owing a turn, held by this worker (its first attempt):
+    written with the message's INSERT, not by an UPDATE after it."""
+    return {"turn": CLAIMED, "turn_attempt": 1, "turn_lease_until": utcnow() + dt.timedelta(seconds=lease_s)}
+
+
+def done() -> dict:
+    """The turn columns of a customer message stored while a person answers: it owes no bot turn."""
+    return {"turn": DONE}
 
 
 def claim(db: Session, message_id: int, lease_s: float) -> Claim | None:
@@ -93,11 +97,12 @@ def release(db: Session, claims: Sequence[Claim]) -> None:
         db.execute(update(Message).where(*_held(c)).values(turn=PENDING, turn_lease_until=None))
 
 
-def finish(db: Session, claim: Claim) -> bool:
-    """Mark the turn done in the caller's transaction (the one storing the reply); False when the claim
-    was lost to another worker, which then answers instead (the caller stores nothing)."""
+def finish(db: Session, claim: Claim, **values: object) -> bool:
+    """Mark the turn done in the caller's transaction (the one storing the reply), setting the customer
+    message's `values` too (its reading); False when the claim was lost to another worker, which then
+    answers instead (the caller stores nothing)."""
     return cast(CursorResult, db.execute(update(Message).where(*_held(claim))
-                                         .values(turn=DONE, turn_lease_until=None))).rowcount == 1
+                                         .values(turn=DONE, turn_lease_until=None, **values))).rowcount == 1
 
 
 @contextlib.asynccontextmanager
