@@ -71,8 +71,12 @@ def enqueue(db: Session, conversation_id: str, channel: str, messages: Sequence[
              for m in messages if not m.internal and m.sender != "customer"]
     db.add_all(items)
     if sent and items:
-        record(db, Event(EventKind.DELIVERED, conversation_id, actor="system",
-                         details={"channel": channel, "seqs": [i.seq for i in items]}))
+        record(db, delivered_event(conversation_id, channel, [i.seq for i in items]))
+
+
+def delivered_event(conversation_id: str, channel: str, seqs: Sequence[int]) -> Event:
+    """The event of messages that reached the customer on `channel`."""
+    return Event(EventKind.DELIVERED, conversation_id, actor="system", details={"channel": channel, "seqs": sorted(seqs)})
 
 
 class Outbox:
@@ -102,8 +106,7 @@ class Outbox:
                 OutboxItem.channel == channel, OutboxItem.state == PENDING).values(state=SENT, sent_at=utcnow(),
                                                     attempts=OutboxItem.attempts + 1)).rowcount
             if done:
-                record(db, Event(EventKind.DELIVERED, conversation_id, actor="system",
-                                 details={"channel": channel, "seqs": sorted(seqs)}))
+                record(db, delivered_event(conversation_id, channel, seqs))
 
     def states(self, conversation_id: str) -> dict[int, str]:
         """seq → delivery state, for the console and the tests."""
