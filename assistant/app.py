@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException
 
 from assistant import actions, api, docs, inputs, logfilter, retention, schemas
 from assistant.body_limit import BodyLimit
-from assistant.content import ContentProvider, catalogue_loader, semantic_from
+from assistant.content import ContentProvider, catalogue_loader, dialogue_loader, semantic_from
 from assistant.conversation import ConversationService
 from assistant.db import session_factory
 from assistant.engine import RasaClient
@@ -64,7 +64,8 @@ def build(settings: Settings, content: ContentProvider | None = None) -> Assista
 
     events.subscribe(wake)
     content = content or ContentProvider(catalogue_loader(settings.held_out),
-                                         semantic_from(settings.semantic, settings.cache_dir))
+                                         semantic_from(settings.semantic, settings.cache_dir),
+                                         dialogue_loader(settings.held_out))
     engine = RasaClient(settings)
     outbox = Outbox(sessions, events, [api.RestOutput()], settings.outbox_retry_s, settings.outbox_retry_max_s)
     service = ConversationService(settings, sessions, engine, content, outbox)

@@ -20,7 +20,8 @@ from assistant.language import LanguageDetector, build_detector
 from assistant.understanding import Understander
 from knowledge.catalogue import Catalogue, CatalogueEntry, ServiceText, load
 from knowledge.semantic import Encoder, SemanticIndex, SemanticUnavailable, load_encoder
-from nlu.folds import HeldOut
+from nlu.folds import Dialogue, HeldOut
+from nlu.project import load_dialogue_intents
 
 log = logging.getLogger("neuvo.content")
 
@@ -48,6 +49,14 @@ def catalogue_loader(held_out: Path | None = None) -> Callable[[], Catalogue]:
     return lambda: exclusion.catalogue(load())
 
 
+def dialogue_loader(held_out: Path | None = None) -> Callable[[], Dialogue]:
+    """The dialogue intents' examples (the understander's phrasebook), without a held-out file's texts."""
+    if held_out is None:
+        return load_dialogue_intents
+    exclusion = HeldOut.read(held_out)
+    return lambda: exclusion.dialogue(load_dialogue_intents())
+
+
 @dataclass(frozen=True)
 class Semantic:
     """The sentence embedding for the understanding: its encoder (one per process, shared by all content
@@ -73,15 +82,17 @@ def semantic_from(setting: str, cache_dir: Path | None) -> Semantic | None:
     return Semantic(encoder, cache_dir)
 
 
-def build(catalogue: Catalogue, semantic: Semantic | None = None) -> Content:
-    understander = Understander(catalogue, semantic.index(catalogue) if semantic is not None else None)
+def build(catalogue: Catalogue, semantic: Semantic | None = None, dialogue: Dialogue | None = None) -> Content:
+    understander = Understander(catalogue, semantic.index(catalogue) if semantic is not None else None, dialogue)
     return Content(version_of(catalogue), catalogue, understander, build_detector(catalogue))
 
 
 class ContentProvider:
-    def __init__(self, loader: Callable[[], Catalogue] = load, semantic: Semantic | None = None):
+    def __init__(self, loader: Callable[[], Catalogue] = load, semantic: Semantic | None = None,
+                 dialogue: Callable[[], Dialogue] = load_dialogue_intents):
         self.loader = loader
         self.semantic = semantic
+        self.dialogue = dialogue
         self._lock = threading.Lock()
         self._versions: OrderedDict[str, Content] = OrderedDict()
         self._current: Content | None = None
@@ -90,13 +101,13 @@ class ContentProvider:
         if self._current is None:
             with self._lock:
                 if self._current is None:
-                    self._install(build(self.loader(), self.semantic))
+                    self._install(build(self.loader(), self.semantic, self.dialogue()))
         assert self._current is not None
         return self._current
 
     def reload(self) -> Content:
         """Load the content again and make it current (a broken catalogue raises and changes nothing)."""
-        content = build(self.loader(), self.semantic)
+        content = build(self.loader(), self.semantic, self.dialogue())
         with self._lock:
             self._install(content)
         return content

@@ -8,6 +8,7 @@ docs/nlu.md shows the fusion beats each alone.
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
@@ -48,14 +49,29 @@ SCOPE_COEFFICIENTS = {"bias": 8.65, "catalogue_match": -2.06, "rasa_service": -1
                       "best_service": -0.7, "unknown_words": 0.87}
 SCOPE_THRESHOLD = 0.4       # (calibrated)
 DIALOGUE_THRESHOLD = 0.5    # a dialogue intent ("kyllä", "moi") below it is a misreading: dropped from the ranking
-#: With the engine down, a message that is word for word one of these intents' examples ("tack", "kiitos!",
-#: "på svenska tack") is still small talk or a switch request, not a question for the catalogue search.
+#: A message that is one of these intents' examples ("tack", "kiitos!", "på svenska tack"), or in at most
+#: PHRASEBOOK_WORDS words one typo away from one ("kitos", "hyvaa paivaa"), is small talk or a switch
+#: request, whatever Rasa reads (a typo makes it fall back, and the scope check then reads "kitos" as foreign
+#: words) and with the engine down.
 PHRASEBOOK_INTENTS = ("greet", "goodbye", "thanks", "bot_challenge", "switch_language")
+PHRASEBOOK_WORDS = 3
+PHRASEBOOK_TYPO_LENGTH = 5  # a word this long may differ from the phrasebook's by one letter
 
 
 def phrase(text: str) -> str:
-    """A message as the phrasebook compares it: lower case, words only."""
-    return " ".join("".join(c if c.isalpha() else " " for c in text.lower()).split())
+    """A message as the phrasebook compares it: lower case without diacritics, words only."""
+    folded = "".join(c for c in unicodedata.normalize("NFD", text.lower()) if not unicodedata.combining(c))
+    return " ".join("".join(c if c.isalpha() else " " for c in folded).split())
+
+
+def _one_letter_apart(typed: str, known: str) -> bool:
+    """One letter changed, added or dropped."""
+    if abs(len(typed) - len(known)) > 1 or typed == known:
+        return False
+    if len(typed) == len(known):
+        return sum(a != b for a, b in zip(typed, known)) == 1
+    short, long = sorted((typed, known), key=len)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
 
 
 @dataclass
@@ -87,7 +103,8 @@ class Understanding:
 
 
 class Understander:
-    def __init__(self, catalogue: Catalogue, semantic: SemanticIndex | None = None):
+    def __init__(self, catalogue: Catalogue, semantic: SemanticIndex | None = None,
+                 dialogue: dict[str, dict[str, list[str]]] | None = None):
         self.catalogue = catalogue
         self.semantic = semantic  # None: the embedding is off (setting `semantic`) or not installed
         self.ids = [e.id for e in catalogue]
@@ -98,9 +115,18 @@ class Understander:
             ], lang)
             for lang in LANGS
         }
-        dialogue = load_dialogue_intents()
+        dialogue = load_dialogue_intents() if dialogue is None else dialogue  # without a held-out fold's texts
         self.phrasebook = {phrase(t): intent for intent in PHRASEBOOK_INTENTS
                            for texts in dialogue.get(intent, {}).values() for t in texts}
+
+    def small_talk(self, text: str) -> str | None:
+        """The phrasebook's intent for a short message that is one of its phrases, or a typo of one."""
+        typed = phrase(text).split()
+        if (intent := self.phrasebook.get(" ".join(typed))) is not None or len(typed) > PHRASEBOOK_WORDS:
+            return intent
+        return next((intent for known, intent in self.phrasebook.items() if len(words := known.split()) == len(typed)
+                     and all(t == k or len(k) >= PHRASEBOOK_TYPO_LENGTH and _one_letter_apart(t, k)
+                             for t, k in zip(typed, words))), None)
 
     def retrieval(self, text: str, lang: str) -> dict[str, float]:
         """Service id → probability-like score from the catalogue search."""
@@ -152,7 +178,7 @@ class Understander:
     def understand(self, text: str, lang: str, rasa_ranking: list[tuple[str, float]] | None) -> Understanding:
         if asks_for_person(text):  # whatever a classifier makes of its words (nlu/person.py)
             return Understanding(REQUEST_HUMAN, None, 1.0, lang, [Candidate(REQUEST_HUMAN, 1.0)])
-        if rasa_ranking is None and (intent := self.phrasebook.get(phrase(text))):
+        if intent := self.small_talk(text):
             return Understanding(intent, None, 1.0, lang, [Candidate(intent, 1.0)])
         retrieved = self.retrieval(text, lang)
         embedded, best_cosine = self.embedding(text, lang) if self.semantic is not None else ({}, 1.0)

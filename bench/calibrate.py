@@ -40,7 +40,6 @@ from assistant.dialogue import SMALL_TALK_INTENTS, ConversationState, respond  #
 from assistant.engine import start_rasa, wait_until_up  # noqa: E402
 from assistant.evaluation import RIGHT, Outcome, Question, classify, read_questions, read_reply  # noqa: E402
 from assistant.runtime import free_port, stop  # noqa: E402
-from knowledge.catalogue import Catalogue  # noqa: E402
 from nlu.folds import HeldOut  # noqa: E402
 from nlu.project import load_dialogue_intents  # noqa: E402
 import numpy as np  # noqa: E402
@@ -71,10 +70,13 @@ def rasa_rankings(questions: list[Question], held_out: HeldOut = HeldOut()) -> l
         stop(rasa)
 
 
-def understander_for(catalogue: Catalogue, semantic: bool) -> U.Understander:
-    """The product's understander, its pure steps cached (each is asked many times over the grid)."""
+def understander_for(held_out: HeldOut, semantic: bool) -> U.Understander:
+    """The product's understander without the `held_out` texts, its pure steps cached (each is asked many
+    times over the grid)."""
     index = semantic_from("on", Settings().cache_dir) if semantic else None
-    understander = U.Understander(catalogue, index.index(catalogue) if index else None)
+    catalogue = held_out.catalogue(default())
+    understander = U.Understander(catalogue, index.index(catalogue) if index else None,
+                                  held_out.dialogue(load_dialogue_intents()))
     for name in ("retrieval", "embedding", "catalogue_match"):
         setattr(understander, name, lru_cache(maxsize=None)(getattr(understander, name)))
     return understander
@@ -86,12 +88,12 @@ def ask(groups: list[list[Question]], cross_fit: bool, semantic: bool) -> list[t
     tuning questions are also training examples (docs/nlu.md), and a model asked its own examples is
     overconfident."""
     asked = []
-    shared = understander_for(default(), semantic)
+    shared = understander_for(HeldOut(), semantic)
     together = [] if cross_fit else rasa_rankings([q for g in groups for q in g])
     for group in groups:
         if cross_fit and group:
             held = HeldOut.of([{"text": q.text} for q in group])
-            rankings, reader = rasa_rankings(group, held), understander_for(held.catalogue(default()), semantic)
+            rankings, reader = rasa_rankings(group, held), understander_for(held, semantic)
         else:
             rankings, together, reader = together[:len(group)], together[len(group):], shared
         asked += [(q, r, reader) for q, r in zip(group, rankings)]

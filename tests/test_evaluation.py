@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from assistant import replies
-from assistant.content import ContentProvider, catalogue_loader, version_of
+from assistant.content import ContentProvider, catalogue_loader, dialogue_loader, version_of
 from assistant.evaluation import Outcome, Question, Reply, Report, classify, read_questions, read_reply, result
 from assistant.message import BotMessage
 from assistant.runtime import Stack
@@ -186,6 +186,8 @@ def test_a_held_out_fold_is_out_of_the_training_data_and_the_catalogue_search(tm
     indexed = {normalise(t) for e in content.catalogue for lang in LANGS for t in e.texts[lang].examples}
     assert not indexed & held.texts and len(indexed) > 2000
     assert content.version != version_of(CATALOGUE) and catalogue_loader(None) is load
+    # and so is the understander's phrasebook (small talk read word for word)
+    assert dialogue_loader(path)() == held.dialogue(dialogue) and dialogue_loader(None) is load_dialogue_intents
     # the settings carry the file to the app process and the training
     settings = Settings(held_out=path)
     assert Stack(settings, app="x:y", migrate=lambda url: None).app_env()["NEUVO_HELD_OUT"] == str(path)
