@@ -82,7 +82,7 @@ eval: setup
 	$(VENV)/bin/assistant eval ../shared/eval/dev.jsonl
 
 eval-heldout: setup
-	$(VENV)/bin/assistant eval tests/data/heldout/fi.jsonl tests/data/heldout/sv.jsonl
+	$(VENV)/bin/assistant eval --rates-only tests/data/heldout/fi.jsonl tests/data/heldout/sv.jsonl
 
 eval-kfold: setup
 	$(VENV)/bin/assistant eval --kfold 5

@@ -6,6 +6,7 @@ stack to run) and adds the commands of the other packages (`assistant user add` 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -81,6 +82,8 @@ def cmd_eval(args, settings: Settings, wiring: Wiring) -> int:
         with stack:
             results, subsets = run(settings.app_url, questions), {}
     report = Report.of(results, subsets)
+    if args.rates_only:  # a held-out set's misses must not be read: whoever reads them has tuned on it
+        report = dataclasses.replace(report, misses=[])
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
         return 0
@@ -185,6 +188,7 @@ def parser(wiring: Wiring) -> argparse.ArgumentParser:
     s.add_argument("--folds", type=lambda v: [int(f) for f in v.split(",")], metavar="0,1",
                    help="with --kfold: only these folds")
     s.add_argument("--json", action="store_true")
+    s.add_argument("--rates-only", action="store_true", help="the rates without the misses (for a held-out set)")
     s.set_defaults(func=cmd_eval)
     s = sub.add_parser("chat", help="chat in the terminal")
     s.add_argument("--lang", choices=("fi", "sv", "en"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import httpx
 import pytest
@@ -137,8 +138,12 @@ def test_eval_command_reports_accuracy_on_any_file(stack, tmp_path):
     ]), encoding="utf-8")
     env = {"PORT": str(stack.settings.port), "RASA_PORT": str(stack.settings.rasa_port),
            "DATABASE_URL": stack.settings.database_url, "PATH": "/usr/bin:/bin"}
-    result = subprocess.run([sys.executable, "-m", "channels.server", "eval", str(questions), "--json"],
-                            capture_output=True, text=True, env=env, timeout=300)
+
+    def evaluate(path: Path, *options: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "channels.server", "eval", str(path), *options],
+                              capture_output=True, text=True, env=env, timeout=300)
+
+    result = evaluate(questions, "--json")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["all"]["n"] == 3 and report["fi"]["n"] == 2 and report["sv"]["n"] == 1
@@ -146,6 +151,14 @@ def test_eval_command_reports_accuracy_on_any_file(stack, tmp_path):
     assert report["all"]["rates"]["answered_right"] == 0.6667 and report["all"]["rates"]["out_of_scope_right"] == 0.3333
     assert report["misses"] == [] and report["out_of_scope"] == {"precision": 1.0, "recall": 1.0, "n": 1}
     assert report["latency_ms"]["p50"] > 0
+    # a held-out set is run for its rates only: a miss is counted, never shown
+    wrong = tmp_path / "wrong.jsonl"
+    wrong.write_text(json.dumps({"id": "d", "lang": "fi", "text": "Kuinka haen starttirahaa?", "expected": "pay_subsidy"}),
+                     encoding="utf-8")
+    shown = evaluate(wrong)
+    assert shown.returncode == 0 and "starttirahaa" in shown.stdout
+    hidden = evaluate(wrong, "--rates-only")
+    assert hidden.returncode == 0 and "starttirahaa" not in hidden.stdout and "| all | 1 | 0.000" in hidden.stdout
 
 
 def test_terminal_chat_answers_in_the_customers_language(stack):
