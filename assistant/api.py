@@ -161,7 +161,8 @@ def router(service: ConversationService, limits: Limits) -> APIRouter:
         message carries `answer`: title, `short` (the part the question asked for), ordered `sections`
         (key, label, text or items), `source_url` and `reviewed`; `text` is the same answer as plain text.
         docs/protocol.md describes the message fields."""
-        if refused := await to_thread.run_sync(limits.message, conversation_id, client_address(request)):
+        if limits.counts_messages and (
+                refused := await to_thread.run_sync(limits.message, conversation_id, client_address(request))):
             return too_many(request, refused)
         try:
             turn = await service.post(conversation_id, body.text, replied_on=rest.name)

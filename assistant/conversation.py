@@ -109,9 +109,13 @@ def conversation_state(conversation: Conversation) -> ConversationState:
 
 def save_state(sessions: sessionmaker, conversation_id: str, before: ConversationState, after: ConversationState) -> bool:
     """Store a bot turn's outcome if the conversation is still where the turn found it (compare-and-set):
-    an agent who claimed it meanwhile keeps it. Returns whether the turn's state was stored."""
+    an agent who claimed it meanwhile keeps it. Returns whether the turn's state was stored. A turn that
+    leaves the state as it found it (most answers) writes nothing: no transaction, no event; its reply is
+    still stored only while the bot speaks (`store(..., require_states=BOT_SPEAKS)`)."""
     if before.state not in BOT_SPEAKS:
         return False
+    if after == before:
+        return True
     try:
         with sessions.begin() as db:
             transition(db, conversation_id, [before.state], after.state, failed_turns=after.failed_turns,
@@ -141,31 +145,48 @@ def stored_client_id(client_id: str | None) -> str | None:
 
 
 def store(db: Session, conversation_id: str, drafts: Sequence[MessageDraft],
-          require_states: Collection[State] | None = None, sent_on: str | None = None) -> list[Message]:
+          require_states: Collection[State] | None = None, sent_on: str | None = None,
+          values: dict | None = None) -> list[Message]:
     """Store messages with the next sequence numbers (one atomic UPDATE, so two workers never share a
     number), their outbox items and their events, in the caller's transaction. With `require_states`
     nothing is stored unless the conversation is in one of them (a bot reply after an agent's claim).
     `sent_on`: the channel whose response carries them; in a conversation of that channel they are
-    stored as sent (`outbox.enqueue`)."""
+    stored as sent (`outbox.enqueue`). `values`: other columns of the conversation set by the same UPDATE."""
     if not drafts:
         return []
-    where = [Conversation.id == conversation_id]
-    if require_states is not None:
-        where.append(Conversation.state.in_([s.value for s in require_states]))
-    row = db.execute(update(Conversation).where(*where).values(last_seq=Conversation.last_seq + len(drafts))
-                     .returning(Conversation.last_seq, Conversation.channel)).first()
-    if row is None:
+    conversation = take_seqs(db, conversation_id, len(drafts), require_states, values)
+    if conversation is None:
         if require_states is None:
             raise ConversationNotFound(conversation_id)
         return []
-    last, channel = row
-    rows = [Message(conversation_id=conversation_id, seq=last - len(drafts) + i + 1, **d.columns())
-            for i, d in enumerate(drafts)]
+    return insert_messages(db, conversation, drafts, sent_on)
+
+
+def take_seqs(db: Session, conversation_id: str, count: int, require_states: Collection[State] | None = None,
+              values: dict | None = None) -> Conversation | None:
+    """Reserve the conversation's next `count` sequence numbers (they end at its `last_seq`), setting `values`
+    too, in one UPDATE that returns the conversation as it now is; None when it does not exist or is in none
+    of `require_states`. A copy of the conversation already in `db` is refreshed from it."""
+    where = [Conversation.id == conversation_id]
+    if require_states is not None:
+        where.append(Conversation.state.in_([s.value for s in require_states]))
+    return db.scalars(update(Conversation).where(*where)
+                      .values(last_seq=Conversation.last_seq + count, **(values or {})).returning(Conversation),
+                      execution_options={"synchronize_session": False, "populate_existing": True}).first()
+
+
+def insert_messages(db: Session, conversation: Conversation, drafts: Sequence[MessageDraft],
+                    sent_on: str | None = None) -> list[Message]:
+    """The messages whose sequence numbers `take_seqs` reserved (the last ones up to `last_seq`), with their
+    outbox items and events (`store`)."""
+    first = conversation.last_seq - len(drafts) + 1
+    rows = [Message(conversation_id=conversation.id, seq=first + i, **d.columns()) for i, d in enumerate(drafts)]
     db.add_all(rows)
     db.flush()
-    outbox.enqueue(db, conversation_id, channel, rows, sent=sent_on == channel)
+    channel = conversation.channel
+    outbox.enqueue(db, conversation.id, channel, rows, sent=sent_on == channel)
     for m in rows:
-        record(db, Event(EventKind.MESSAGE_STORED, conversation_id, actor=m.author or m.sender,
+        record(db, Event(EventKind.MESSAGE_STORED, conversation.id, actor=m.author or m.sender,
                          details={"seq": m.seq, "sender": m.sender, "internal": m.internal, "channel": channel}))
     return rows
 
@@ -223,17 +244,20 @@ class ConversationService:
                 if client_id and (previous := self._previous(db, conversation_id, client_id)):
                     db.expunge(previous)  # kept readable: the rollback that follows would expire it
                     raise DuplicateMessage(previous)
-                if not text.startswith("/"):
-                    decided = conversation.language_fixed or self._language_decided(db, conversation_id, detector)
-                    conversation.language = next_language(detector, conversation.language, conversation.language_fixed,
-                                                          without_masks(text), decided)
-                    conversation.region = find_region(text) or conversation.region
-                    conversation.business_id = valid_business_id(text) or conversation.business_id
-                conversation.customer_typing_until = None
+                values: dict = {"customer_typing_until": None} if conversation.customer_typing_until else {}
+                if not text.startswith("/"):  # a first message (no earlier ones) has nothing to look back at
+                    decided = conversation.language_fixed or (
+                        conversation.last_seq > 0 and self._language_decided(db, conversation_id, detector))
+                    noted = {"language": next_language(detector, conversation.language, conversation.language_fixed,
+                                                       without_masks(text), decided),
+                             "region": find_region(text), "business_id": valid_business_id(text)}
+                    values |= {k: v for k, v in noted.items() if v is not None and v != getattr(conversation, k)}
+                language = values.get("language", conversation.language)
                 owed = None if not turn else turns.done() if conversation.state in HUMAN else turns.claimed(
                     self.settings.turn_lease_s)
-                message = store(db, conversation_id, [MessageDraft(Sender.CUSTOMER, text, language=conversation.language,
-                                                                   client_id=stored_client_id(client_id), turn=owed)])[0]
+                message = store(db, conversation_id, [MessageDraft(Sender.CUSTOMER, text, language=language,
+                                                                   client_id=stored_client_id(client_id), turn=owed)],
+                                values=values)[0]  # the conversation's changes in the UPDATE that numbers it
                 if text.startswith("/feedback"):
                     record(db, Event(EventKind.RATED, conversation_id, actor="customer", details={"payload": text}))
         except IntegrityError:  # the same client id arrived twice at once, through two workers
@@ -385,18 +409,20 @@ class ConversationService:
         sent when the response on `replied_on` carries it. No messages (None) when the claim was lost:
         the worker that took the turn over stores its own reading and reply."""
         with self.sessions.begin() as db:
-            conversation = db.get(Conversation, claim.conversation_id)
-            if conversation is None:
-                raise ConversationNotFound(claim.conversation_id)
-            if not turns.finish(db, claim, **({"understood": understood} if understood is not None else {})):
-                return conversation, None
-            if understood is not None:
+            finished = turns.finish(db, claim, **({"understood": understood} if understood is not None else {}))
+            if finished and understood is not None:
                 record(db, Event(EventKind.UNDERSTOOD, claim.conversation_id, details={
                     "intent": understood.get("intent"), "service": understood.get("service"),
                     "confidence": understood.get("confidence")}))
-            stored = store(db, claim.conversation_id, [m.draft(conversation.language) for m in bot], BOT_SPEAKS,
-                           sent_on=replied_on)
-            return conversation, stored
+            # the numbers for the reply, and the conversation as it is now (its language), in one UPDATE
+            conversation = take_seqs(db, claim.conversation_id, len(bot), BOT_SPEAKS) if finished and bot else None
+            if conversation is None:  # the claim was lost, or an agent holds the conversation: nothing stored
+                conversation = db.get(Conversation, claim.conversation_id)
+                if conversation is None:
+                    raise ConversationNotFound(claim.conversation_id)
+                return conversation, [] if finished else None
+            drafts = [m.draft(conversation.language) for m in bot]
+            return conversation, insert_messages(db, conversation, drafts, replied_on)
 
     def _finish(self, claim: Claim, drafts: Sequence[MessageDraft]) -> list[Message] | None:
         """Store the turn's reply and mark the turn done, at once; None (nothing stored) when the claim was

@@ -310,6 +310,11 @@ class Limits:
 
     # -- what the channels ask ------------------------------------------------------------------------
 
+    @property
+    def counts_messages(self) -> bool:
+        """Whether `message` has anything to count (False when both its limits are lifted: no round trip)."""
+        return self.per_conversation.limit > 0 or self.per_address.limit > 0
+
     def message(self, conversation_id: str, address: str) -> Refused | None:
         """A customer message (REST, web chat, leave-a-message): per conversation and per address."""
         result = self.take((self.per_conversation, conversation_id), (self.per_address, address))

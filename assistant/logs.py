@@ -52,7 +52,9 @@ def dict_config(level: str, role: str) -> dict:
         "root": {"level": level.upper(), "handlers": ["stderr"]},
         "loggers": {**{name: {"handlers": [], "propagate": True, "level": level.upper()}
                        for name in ("uvicorn", "uvicorn.error", "uvicorn.access")},
-                    "alembic.runtime.plugins": {"level": "WARNING"}},  # a line per plugin at every start
+                    "alembic.runtime.plugins": {"level": "WARNING"},  # a line per plugin at every start
+                    # a line per call to Rasa, inside every turn; its failures are logged as EngineUnavailable
+                    "httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
     }
 
 

@@ -102,7 +102,8 @@ def finish(db: Session, claim: Claim, **values: object) -> bool:
     message's `values` too (its reading); False when the claim was lost to another worker, which then
     answers instead (the caller stores nothing)."""
     return cast(CursorResult, db.execute(update(Message).where(*_held(claim))
-                                         .values(turn=DONE, turn_lease_until=None, **values))).rowcount == 1
+                                         .values(turn=DONE, turn_lease_until=None, **values),
+                                         execution_options={"synchronize_session": False})).rowcount == 1
 
 
 @contextlib.asynccontextmanager

@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from assistant.app import build, create_app
+from assistant.engine import SECRET_HEADER
 from assistant.content import ContentProvider
 from assistant.events import EventKind
 from assistant.message import MessageDraft, Sender
@@ -61,6 +62,33 @@ def test_events_are_published_after_commit_and_never_for_a_rollback(parts):
     parts.service.append(conversation.id, [MessageDraft(Sender.BOT, "Hei!")])
     assert heard[-1] == (EventKind.MESSAGE_STORED, conversation.id)
     assert parts.service.load(conversation.id).state == State.BOT
+
+
+def rasa_turn(conversation_id: str, text: str, intent: str) -> dict:
+    """What Rasa posts to the action endpoint for one customer message of this conversation."""
+    return {"next_action": "action_respond", "tracker": {"sender_id": conversation_id, "latest_message": {
+        "text": text, "metadata": {"lang": "sv"}, "intent": {"name": intent, "confidence": 0.99},
+        "intent_ranking": [{"name": intent, "confidence": 0.99}]}}}
+
+
+def test_a_bot_turn_that_leaves_the_state_as_it_found_it_writes_nothing(parts):
+    """A clear answer changes no state: its turn writes no row and publishes no event. A turn that does
+    change it (a message the bot did not understand counts) still stores it, with its event."""
+    rasa = TestClient(create_app(parts=parts), client=("127.0.0.1", 40000))
+    secret = {SECRET_HEADER: parts.settings.rasa_callback_secret}
+    conversation = parts.service._create("sv", None, "rest")
+    heard: list[EventKind] = []
+    parts.events.subscribe(lambda e: heard.append(e.kind))
+    answered = rasa.post("/rasa/webhook", json=rasa_turn(conversation.id, "Hur ansöker jag om startpeng?",
+                                                         "start_up_grant"), headers=secret)
+    assert answered.json()["responses"][0]["custom"]["neuvo"]["service"] == "start_up_grant"
+    row = parts.service.load(conversation.id)
+    assert (row.state, row.failed_turns, row.updated_at) == ("bot", 0, conversation.updated_at) and heard == []
+    rasa.post("/rasa/webhook", json=rasa_turn(conversation.id, "Vad tycker du om fotboll?", "out_of_scope"),
+              headers=secret)
+    row = parts.service.load(conversation.id)
+    assert (row.state, row.failed_turns) == ("bot", 1) and heard == [EventKind.STATE_CHANGED]
+    assert row.updated_at > conversation.updated_at
 
 
 def test_a_failing_subscriber_does_not_undo_or_block_the_change(parts):
