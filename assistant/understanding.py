@@ -19,6 +19,7 @@ from knowledge.catalogue import LANGS, Catalogue, CatalogueEntry
 from knowledge.retrieval import Ranker
 from knowledge.semantic import SemanticIndex
 from nlu import neighbours
+from nlu.folds import Dialogue
 from nlu.person import asks_for_person
 from nlu.project import load_dialogue_intents
 
@@ -104,7 +105,7 @@ class Understanding:
 
 class Understander:
     def __init__(self, catalogue: Catalogue, semantic: SemanticIndex | None = None,
-                 dialogue: dict[str, dict[str, list[str]]] | None = None):
+                 dialogue: Dialogue | None = None):
         self.catalogue = catalogue
         self.semantic = semantic  # None: the embedding is off (setting `semantic`) or not installed
         self.ids = [e.id for e in catalogue]
@@ -120,7 +121,10 @@ class Understander:
                            for texts in dialogue.get(intent, {}).values() for t in texts}
 
     def small_talk(self, text: str) -> str | None:
-        """The phrasebook's intent for a short message that is one of its phrases, or a typo of one."""
+        """The phrasebook's intent for a short message that is one of its phrases, or a typo of one (a
+        button's payload is neither)."""
+        if Payload.parse(text) is not None:
+            return None
         typed = phrase(text).split()
         if (intent := self.phrasebook.get(" ".join(typed))) is not None or len(typed) > PHRASEBOOK_WORDS:
             return intent

@@ -36,6 +36,7 @@ def test_short_small_talk_with_a_typo_gets_the_small_talk_reply(lang, text, inte
     ("fi", "kiitos starttirahasta, miten haen sitä"),  # a question after the thanks: longer than a phrase
     ("sv", "tack för hjälpen med lönesubventionen, hur söker jag"),
     ("fi", "moi"[:2]),                 # "mo": a short word must be typed right
+    ("fi", "/hello"),                  # a button's payload names its intent itself ("hello" is a greeting)
 ])
 def test_a_question_or_a_stray_word_is_not_small_talk(lang, text):
     assert UNDERSTANDER.small_talk(text) is None
