@@ -69,7 +69,7 @@ def test_a_button_pressed_is_never_out_of_scope(payload):
 
 @pytest.mark.parametrize("lang, text, service", [
     ("fi", "mä haluun starttirahaa mun tatuointistudiolle", "start_up_grant"),
-    ("sv", "ja sku vilja ha lönesubvention för en ny snickare", "pay_subsidy"),
+    ("sv", "ja sku vilja ha lönesubvention för en ny båtbyggare", "pay_subsidy"),
 ])
 def test_a_clear_service_question_keeps_its_answer(lang, text, service):
     ranking = [(service, 0.9), (OUT_OF_SCOPE, 0.02)]
