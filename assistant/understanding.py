@@ -8,7 +8,6 @@ docs/nlu.md shows the fusion beats each alone.
 from __future__ import annotations
 
 import math
-import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
@@ -20,7 +19,7 @@ from knowledge.retrieval import Ranker
 from knowledge.semantic import SemanticIndex
 from nlu import neighbours
 from nlu.folds import Dialogue
-from nlu.person import asks_for_person
+from nlu.person import asks_for_person, folded_words
 from nlu.project import load_dialogue_intents
 
 OUT_OF_SCOPE = "out_of_scope"
@@ -60,9 +59,9 @@ PHRASEBOOK_TYPO_LENGTH = 5  # a word this long may differ from the phrasebook's 
 
 
 def phrase(text: str) -> str:
-    """A message as the phrasebook compares it: lower case without diacritics, words only."""
-    folded = "".join(c for c in unicodedata.normalize("NFD", text.lower()) if not unicodedata.combining(c))
-    return " ".join("".join(c if c.isalpha() else " " for c in folded).split())
+    """A message as the phrasebook compares it: lower case without diacritics, words only (as the person
+    rule reads it)."""
+    return " ".join(folded_words(text))
 
 
 def _one_letter_apart(typed: str, known: str) -> bool:
@@ -119,6 +118,8 @@ class Understander:
         dialogue = load_dialogue_intents() if dialogue is None else dialogue  # without a held-out fold's texts
         self.phrasebook = {phrase(t): intent for intent in PHRASEBOOK_INTENTS
                            for texts in dialogue.get(intent, {}).values() for t in texts}
+        self._short_phrases = [(known.split(), intent) for known, intent in self.phrasebook.items()
+                               if len(known.split()) <= PHRASEBOOK_WORDS]  # what a typo is compared with
 
     def small_talk(self, text: str) -> str | None:
         """The phrasebook's intent for a short message that is one of its phrases, or a typo of one (a
@@ -128,7 +129,7 @@ class Understander:
         typed = phrase(text).split()
         if (intent := self.phrasebook.get(" ".join(typed))) is not None or len(typed) > PHRASEBOOK_WORDS:
             return intent
-        return next((intent for known, intent in self.phrasebook.items() if len(words := known.split()) == len(typed)
+        return next((intent for words, intent in self._short_phrases if len(words) == len(typed)
                      and all(t == k or len(k) >= PHRASEBOOK_TYPO_LENGTH and _one_letter_apart(t, k)
                              for t, k in zip(typed, words))), None)
 

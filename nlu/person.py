@@ -78,7 +78,8 @@ def _fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", text.lower()) if not unicodedata.combining(c))
 
 
-def _words(text: str) -> list[str]:
+def folded_words(text: str) -> list[str]:
+    """The message's words, lower case and without diacritics (letters only: digits and signs split them)."""
     return re.findall(r"[^\W\d_]+", _fold(text))
 
 
@@ -88,10 +89,10 @@ def _near(first: list[int], second: list[int], window: int) -> bool:
 
 def asks_for_person(text: str) -> bool:
     """True when the message asks to be put through to a person, in Finnish, Swedish or English."""
-    words = _words(text)
+    words = folded_words(text)
     if not words or len(words) > 40:  # a long message is a question that may mention staff, not a request
         return False
-    if any(_ALONE.match(" ".join(_words(clause))) for clause in re.split(r"[.!?,;:]", text)):
+    if any(_ALONE.match(" ".join(folded_words(clause))) for clause in re.split(r"[.!?,;:]", text)):
         return True
     folded = " ".join(words)
     if _ABOUT_THE_BOT.search(folded):
